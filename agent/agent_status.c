@@ -1,0 +1,122 @@
+/*
+ * agent_status.c - the read-only values the agent derives itself: the
+ * statistics that count configuration (peers by state), the next free
+ * indices for scripts that create rows, and the initial state of read-only
+ * columns of a new row until an engine reports on it.
+ */
+#include "agent_snmp.h"
+
+static void
+set_i(struct agent_row *r, int pos, int64_t v)
+{
+	r->v[pos].i = v;
+	r->v[pos].set = 1;
+}
+
+/* The lowest index >= 1 that no row of gid uses. */
+static int64_t
+first_free(struct agent_store *st, int gid)
+{
+	struct agent_table *t = agent_store_table(st, gid);
+	int64_t want = 1;
+	size_t i;
+
+	for (i = 0; i < t->n && t->rows[i]->index == want; i++)
+		want++;
+	return want > INT32_MAX ? INT32_MAX : want;
+}
+
+static void
+refresh_stats(struct agent_store *st, struct agent_row *s)
+{
+	struct agent_table *peers = agent_store_table(st,
+	    AGENT_G_ipsecPeerTable);
+	int64_t up = 0, dormant = 0, blocked = 0;
+	size_t i;
+
+	for (i = 0; i < peers->n; i++) {
+		switch (peers->rows[i]->v[AGENT_C_ipsecPeerOperStatus].i) {
+		case AGENT_E_ipsecPeerOperStatus_up:
+			up++;
+			break;
+		case AGENT_E_ipsecPeerOperStatus_blocked:
+			blocked++;
+			break;
+		case AGENT_E_ipsecPeerOperStatus_dormant:
+			dormant++;
+			break;
+		default:
+			break;
+		}
+	}
+	set_i(s, AGENT_C_ipsecStatsPeersTotal, (int64_t)peers->n);
+	set_i(s, AGENT_C_ipsecStatsPeersUp, up);
+	set_i(s, AGENT_C_ipsecStatsPeersDormant, dormant);
+	set_i(s, AGENT_C_ipsecStatsPeersBlocked, blocked);
+}
+
+void
+agent_status_refresh(struct agent_store *st, int gid)
+{
+	struct agent_row *r;
+
+	switch (gid) {
+	case AGENT_G_ipsecStats:
+		r = agent_store_get(st, gid, 0);
+		if (r != NULL)
+			refresh_stats(st, r);
+		break;
+	case AGENT_G_ipsecGlobals:
+		r = agent_store_get(st, gid, 0);
+		if (r == NULL)
+			break;
+		set_i(r, AGENT_C_ipsecGlobPeerNextFree,
+		    first_free(st, AGENT_G_ipsecPeerTable));
+		set_i(r, AGENT_C_ipsecGlobTrNextFree,
+		    first_free(st, AGENT_G_ipsecTrafficTable));
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * A row that was just created (or loaded) has no engine state yet: say so
+ * honestly instead of showing the first enumeration value.
+ */
+void
+agent_status_init_row(int gid, struct agent_row *r)
+{
+	size_t i;
+	const struct agent_group *g = &agent_mib_groups[gid];
+
+	for (i = 0; i < g->nobjs; i++) {
+		const struct agent_obj *o = &g->objs[i];
+
+		/* TruthValue flags start false. */
+		if (o->access == AGENT_ACC_RO && o->vtype == AGENT_VT_ENUM &&
+		    o->nenums == 2 && o->enums[1].value == 2 &&
+		    o->enums[0].value == 1 && o->enums[1].name[0] == 'f')
+			set_i(r, (int)i, 2);
+	}
+	switch (gid) {
+	case AGENT_G_ipsecPeerTable:
+		set_i(r, AGENT_C_ipsecPeerOperStatus,
+		    AGENT_E_ipsecPeerOperStatus_dormant);
+		break;
+	case AGENT_G_ipsecKeyTable:
+		/* Key generation comes with the certificate engine. */
+		set_i(r, AGENT_C_ipsecKeyState, AGENT_E_ipsecKeyState_failed);
+		break;
+	case AGENT_G_ipsecCertTable:
+		set_i(r, AGENT_C_ipsecCertState,
+		    AGENT_E_ipsecCertState_untrusted);
+		break;
+	case AGENT_G_ipsecCertReqTable:
+		set_i(r, AGENT_C_ipsecCertReqState,
+		    AGENT_E_ipsecCertReqState_idle);
+		break;
+	default:
+		break;
+	}
+}

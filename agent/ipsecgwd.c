@@ -1,0 +1,96 @@
+/*
+ * ipsecgwd.c - the daemon's entry point: options only; the work is in
+ * agent_main().
+ */
+#include "agent.h"
+
+#include "common.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: ipsecgwd [options]\n"
+	    "  --state-dir DIR     persistent configuration (default %s)\n"
+	    "  --master ADDR       be the SNMP master agent on ADDR\n"
+	    "                      (default %s)\n"
+	    "  --agentx SOCKET     be an AgentX subagent of snmpd instead\n"
+	    "  --foreground, -f    stay in the foreground, log to stderr\n"
+	    "  --log-level LEVEL   err, warning, notice (default), info, debug\n"
+	    "  --snmp-debug        turn on Net-SNMP's debug output\n"
+	    "  --help, --version\n",
+	    AGENT_DEFAULT_STATE_DIR, AGENT_DEFAULT_MASTER);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"state-dir", required_argument, NULL, 's'},
+	    {"master", required_argument, NULL, 'm'},
+	    {"agentx", required_argument, NULL, 'x'},
+	    {"foreground", no_argument, NULL, 'f'},
+	    {"log-level", required_argument, NULL, 'l'},
+	    {"snmp-debug", no_argument, NULL, 'D'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct agent_opts o = {
+	    .state_dir = AGENT_DEFAULT_STATE_DIR,
+	    .master_addr = AGENT_DEFAULT_MASTER,
+	    .log_level = GW_LOG_NOTICE,
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			o.state_dir = optarg;
+			break;
+		case 'm':
+			o.master_addr = optarg;
+			break;
+		case 'x':
+			o.agentx_socket = optarg;
+			break;
+		case 'f':
+			o.foreground = 1;
+			break;
+		case 'l':
+			o.log_level = gw_log_level_parse(optarg);
+			if (o.log_level < 0) {
+				fprintf(stderr, "ipsecgwd: unknown log level "
+						"'%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'D':
+			o.snmp_debug = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("ipsecgwd " IPSECGW_VERSION "\n");
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (!o.foreground && daemon(0, 0) < 0) {
+		perror("ipsecgwd: daemon");
+		return 1;
+	}
+	return agent_main(&o);
+}
