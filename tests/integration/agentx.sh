@@ -27,7 +27,7 @@ PIDS+=("$GW_PID")
 wait_ready
 ok "ipsecgwd answers through snmpd"
 sset ipsecPeerRowStatus.5 i createAndGo ipsecPeerDescription.5 s "via agentx" && ok "SET through snmpd"
-expect_eq '"via agentx"' "$(get ipsecPeerDescription.5)" "GET through snmpd"
+expect_eq 'via agentx' "$(get ipsecPeerDescription.5)" "GET through snmpd"
 expect_set_error wrongValue ipsecPeerAdminStatus.5 ipsecPeerAdminStatus.5 i 42
 expect_set_error inconsistentValue ipsecPeerIkeProfile.5 ipsecPeerIkeProfile.5 i 4242
 n=$(snmpbulkwalk "${SR[@]}" -Cr20 "$AGENT" ipsecgwMIB | wc -l)
@@ -38,7 +38,7 @@ rm -f "$T/agentx.sock"
 start_snmpd
 back=0
 for _ in $(seq 1 300); do
-	if [ "$(get ipsecPeerDescription.5 2>/dev/null)" == '"via agentx"' ]; then back=1; break; fi
+	if [ "$(get ipsecPeerDescription.5 2>/dev/null)" == 'via agentx' ]; then back=1; break; fi
 	sleep 0.1
 done
 [ "$back" -eq 1 ] && ok "subagent registered again after snmpd restart" || fail "subagent did not come back"

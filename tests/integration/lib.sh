@@ -18,7 +18,7 @@ cleanup() {
 trap cleanup EXIT
 
 export MIBDIRS="$IPSECGW_TOP/mibs:$IPSECGW_IETF_MIBS"
-export MIBS="+IPSECGW-MIB"
+export MIBS="IPSECGW-MIB"
 export SNMPCONFPATH="$T/client"   # keep ~/.snmp and /etc/snmp out of it
 mkdir -p "$T/client"
 
@@ -79,7 +79,7 @@ expect_set_error() {
 	local want=$1 obj=$2
 	shift 2
 	local out
-	out=$(snmpset "${SW[@]}" "$AGENT" "$@" 2>&1) && {
+	out=$(snmpset -Ir "${SW[@]}" "$AGENT" "$@" 2>&1) && {
 		fail "expected $want for $*, but the SET succeeded"
 		return 0
 	}
