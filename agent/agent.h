@@ -6,16 +6,16 @@
 #define IPSECGW_AGENT_H
 
 struct agent_opts {
-	const char *state_dir;		/* persistent configuration */
-	const char *agentx_socket;	/* AgentX subagent mode if set */
-	const char *master_addr;	/* embedded master transport */
-	int log_level;			/* GW_LOG_* */
+	const char *state_dir;     /* persistent configuration */
+	const char *agentx_socket; /* AgentX subagent mode if set */
+	const char *master_addr;   /* embedded master transport */
+	int log_level;             /* GW_LOG_* */
 	int foreground;
-	int snmp_debug;			/* Net-SNMP's own debug tokens */
+	int snmp_debug; /* Net-SNMP's own debug tokens */
 };
 
-#define AGENT_DEFAULT_MASTER	"udp:127.0.0.1:1161"
-#define AGENT_DEFAULT_STATE_DIR	"/var/lib/ipsecgw"
+#define AGENT_DEFAULT_MASTER    "udp:127.0.0.1:1161"
+#define AGENT_DEFAULT_STATE_DIR "/var/lib/ipsecgw"
 
 /* Runs the daemon until SIGTERM/SIGINT; returns the process exit code. */
 int agent_main(const struct agent_opts *opts);

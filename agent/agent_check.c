@@ -18,46 +18,45 @@ struct ref {
 	int src_gid;
 	int src_pos;
 	int dst_gid;
-	int is_list;	/* IpsecgwIndexList instead of one index */
+	int is_list; /* IpsecgwIndexList instead of one index */
 };
 
 static const struct ref refs[] = {
     {AGENT_G_ipsecGlobals, AGENT_C_ipsecGlobDefaultIkeProfile,
-	AGENT_G_ikeProfileTable, 0},
+     AGENT_G_ikeProfileTable, 0},
     {AGENT_G_ipsecGlobals, AGENT_C_ipsecGlobDefaultIpsecProfile,
-	AGENT_G_ipsecProfileTable, 0},
+     AGENT_G_ipsecProfileTable, 0},
     {AGENT_G_ipsecGlobals, AGENT_C_ipsecGlobPreRulesActive,
-	AGENT_G_ipsecTrafficTable, 0},
+     AGENT_G_ipsecTrafficTable, 0},
     {AGENT_G_ipsecGlobals, AGENT_C_ipsecGlobPostRulesActive,
-	AGENT_G_ipsecTrafficTable, 0},
+     AGENT_G_ipsecTrafficTable, 0},
     {AGENT_G_ipsecPeerTable, AGENT_C_ipsecPeerIkeProfile,
-	AGENT_G_ikeProfileTable, 0},
+     AGENT_G_ikeProfileTable, 0},
     {AGENT_G_ipsecPeerTable, AGENT_C_ipsecPeerIpsecProfile,
-	AGENT_G_ipsecProfileTable, 0},
+     AGENT_G_ipsecProfileTable, 0},
     {AGENT_G_ipsecPeerTable, AGENT_C_ipsecPeerActiveTrafficEntry,
-	AGENT_G_ipsecTrafficTable, 0},
+     AGENT_G_ipsecTrafficTable, 0},
     {AGENT_G_ikeProfileTable, AGENT_C_ikeProfileProposals,
-	AGENT_G_ikeProposalTable, 1},
+     AGENT_G_ikeProposalTable, 1},
     {AGENT_G_ikeProfileTable, AGENT_C_ikeProfileLifetime,
-	AGENT_G_ipsecLifetimeTable, 0},
+     AGENT_G_ipsecLifetimeTable, 0},
     {AGENT_G_ikeProfileTable, AGENT_C_ikeProfileLocalCert,
-	AGENT_G_ipsecCertTable, 0},
-    {AGENT_G_ikeProfileTable, AGENT_C_ikeProfileCaCerts,
-	AGENT_G_ipsecCertTable, 1},
+     AGENT_G_ipsecCertTable, 0},
+    {AGENT_G_ikeProfileTable, AGENT_C_ikeProfileCaCerts, AGENT_G_ipsecCertTable,
+     1},
     {AGENT_G_ipsecProfileTable, AGENT_C_ipsecProfileProposals,
-	AGENT_G_ipsecProposalTable, 1},
+     AGENT_G_ipsecProposalTable, 1},
     {AGENT_G_ipsecProfileTable, AGENT_C_ipsecProfileLifetime,
-	AGENT_G_ipsecLifetimeTable, 0},
-    {AGENT_G_ipsecTrafficTable, AGENT_C_ipsecTrPeer, AGENT_G_ipsecPeerTable,
-	0},
+     AGENT_G_ipsecLifetimeTable, 0},
+    {AGENT_G_ipsecTrafficTable, AGENT_C_ipsecTrPeer, AGENT_G_ipsecPeerTable, 0},
     {AGENT_G_ipsecTrafficTable, AGENT_C_ipsecTrIpsecProfile,
-	AGENT_G_ipsecProfileTable, 0},
+     AGENT_G_ipsecProfileTable, 0},
     {AGENT_G_ipsecCertTable, AGENT_C_ipsecCertKey, AGENT_G_ipsecKeyTable, 0},
-    {AGENT_G_ipsecCertReqTable, AGENT_C_ipsecCertReqKey,
-	AGENT_G_ipsecKeyTable, 0},
+    {AGENT_G_ipsecCertReqTable, AGENT_C_ipsecCertReqKey, AGENT_G_ipsecKeyTable,
+     0},
 };
 
-#define NREFS (sizeof(refs) / sizeof(refs[0]))
+#define NREFS    (sizeof(refs) / sizeof(refs[0]))
 #define LIST_MAX 16
 
 struct rowctx {
@@ -83,9 +82,8 @@ blame(const struct rowctx *c, int pos)
 	return -1;
 }
 
-static enum agent_err
-refuse(const struct rowctx *c, int pos, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static enum agent_err refuse(const struct rowctx *c, int pos, const char *fmt,
+                             ...) __attribute__((format(printf, 3, 4)));
 
 static enum agent_err
 refuse(const struct rowctx *c, int pos, const char *fmt, ...)
@@ -96,8 +94,8 @@ refuse(const struct rowctx *c, int pos, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	agent_txn_fail(c->t, blame(c, pos), "%s.%d: %s",
-	    c->g->objs[pos].name, c->r->index, msg);
+	agent_txn_fail(c->t, blame(c, pos), "%s.%d: %s", c->g->objs[pos].name,
+	               c->r->index, msg);
 	return AGENT_ERR_INCONSISTENTVALUE;
 }
 
@@ -157,7 +155,8 @@ check_refs_from(const struct rowctx *c)
 		if (rf->is_list) {
 			n = parse_list(&c->r->v[rf->src_pos], list);
 			if (n < 0)
-				return refuse(c, rf->src_pos,
+				return refuse(
+				    c, rf->src_pos,
 				    "not a list of up to %d distinct indices "
 				    "like \"3,1,2\"",
 				    LIST_MAX);
@@ -167,7 +166,8 @@ check_refs_from(const struct rowctx *c)
 		}
 		for (k = 0; k < n; k++)
 			if (agent_txn_view(c->t, rf->dst_gid, list[k]) == NULL)
-				return refuse(c, rf->src_pos, "no %s row %d",
+				return refuse(
+				    c, rf->src_pos, "no %s row %d",
 				    agent_mib_groups[rf->dst_gid].name,
 				    list[k]);
 	}
@@ -208,11 +208,11 @@ check_refs_to(struct agent_txn *t, const struct agent_txn_row *tr)
 			    agent_txn_view(t, rf->src_gid, src->rows[j]->index);
 
 			if (r != NULL && refers_to(rf, r, tr->index)) {
-				agent_txn_fail(t,
-				    tr->vb[g->rowstatus_pos],
-				    "%s row %d is in use by %s.%d",
-				    g->name, tr->index,
-				    src->g->objs[rf->src_pos].name, r->index);
+				agent_txn_fail(t, tr->vb[g->rowstatus_pos],
+				               "%s row %d is in use by %s.%d",
+				               g->name, tr->index,
+				               src->g->objs[rf->src_pos].name,
+				               r->index);
 				return AGENT_ERR_INCONSISTENTVALUE;
 			}
 		}
@@ -224,9 +224,10 @@ check_refs_to(struct agent_txn *t, const struct agent_txn_row *tr)
 			    o->new_row != NULL &&
 			    refers_to(rf, o->new_row, tr->index)) {
 				agent_txn_fail(t, tr->vb[g->rowstatus_pos],
-				    "%s row %d is in use by %s.%d", g->name,
-				    tr->index, src->g->objs[rf->src_pos].name,
-				    o->index);
+				               "%s row %d is in use by %s.%d",
+				               g->name, tr->index,
+				               src->g->objs[rf->src_pos].name,
+				               o->index);
 				return AGENT_ERR_INCONSISTENTVALUE;
 			}
 		}
@@ -239,14 +240,14 @@ static int
 keylen_ok(int alg_is_ike, int64_t alg, int64_t bits)
 {
 	int aes = alg_is_ike ? alg == AGENT_E_ikePropEncAlg_aes
-			     : alg == AGENT_E_ipsecPropEncAlg_aesCbc ||
-				   alg == AGENT_E_ipsecPropEncAlg_aesGcm16;
+	                     : alg == AGENT_E_ipsecPropEncAlg_aesCbc ||
+	                           alg == AGENT_E_ipsecPropEncAlg_aesGcm16;
 	int twofish = alg_is_ike ? alg == AGENT_E_ikePropEncAlg_twofish
-				 : alg == AGENT_E_ipsecPropEncAlg_twofish;
+	                         : alg == AGENT_E_ipsecPropEncAlg_twofish;
 	int blowfish = alg_is_ike ? alg == AGENT_E_ikePropEncAlg_blowfish
-				  : alg == AGENT_E_ipsecPropEncAlg_blowfish;
+	                          : alg == AGENT_E_ipsecPropEncAlg_blowfish;
 	int cast = alg_is_ike ? alg == AGENT_E_ikePropEncAlg_cast128
-			      : alg == AGENT_E_ipsecPropEncAlg_cast128;
+	                      : alg == AGENT_E_ipsecPropEncAlg_cast128;
 
 	if (bits == 0)
 		return 1;
@@ -256,17 +257,17 @@ keylen_ok(int alg_is_ike, int64_t alg, int64_t bits)
 		return bits >= 40 && bits <= 448 && bits % 8 == 0;
 	if (cast)
 		return bits >= 40 && bits <= 128 && bits % 8 == 0;
-	return 0;	/* DES, 3DES and NULL have a fixed key */
+	return 0; /* DES, 3DES and NULL have a fixed key */
 }
 
 static enum agent_err
 check_ike_proposal(const struct rowctx *c)
 {
 	if (!keylen_ok(1, ival(c, AGENT_C_ikePropEncAlg),
-		ival(c, AGENT_C_ikePropKeyLength)))
+	               ival(c, AGENT_C_ikePropKeyLength)))
 		return refuse(c, AGENT_C_ikePropKeyLength,
-		    "key length %d is not valid for this cipher",
-		    (int)ival(c, AGENT_C_ikePropKeyLength));
+		              "key length %d is not valid for this cipher",
+		              (int)ival(c, AGENT_C_ikePropKeyLength));
 	return AGENT_OK;
 }
 
@@ -280,23 +281,24 @@ check_ipsec_proposal(const struct rowctx *c)
 	if (proto == AGENT_E_ipsecPropProtocol_ah) {
 		if (auth == AGENT_E_ipsecPropAuthAlg_none)
 			return refuse(c, AGENT_C_ipsecPropAuthAlg,
-			    "AH needs an authentication algorithm");
+			              "AH needs an authentication algorithm");
 		return AGENT_OK;
 	}
 	if (enc == AGENT_E_ipsecPropEncAlg_null &&
 	    auth == AGENT_E_ipsecPropAuthAlg_none)
-		return refuse(c, AGENT_C_ipsecPropAuthAlg,
+		return refuse(
+		    c, AGENT_C_ipsecPropAuthAlg,
 		    "ESP with NULL encryption and no authentication would "
 		    "protect nothing");
 	if (enc == AGENT_E_ipsecPropEncAlg_aesGcm16 &&
 	    auth != AGENT_E_ipsecPropAuthAlg_none)
 		return refuse(c, AGENT_C_ipsecPropAuthAlg,
-		    "AES-GCM includes integrity: the authentication "
-		    "algorithm must be none");
+		              "AES-GCM includes integrity: the authentication "
+		              "algorithm must be none");
 	if (!keylen_ok(0, enc, ival(c, AGENT_C_ipsecPropKeyLength)))
 		return refuse(c, AGENT_C_ipsecPropKeyLength,
-		    "key length %d is not valid for this cipher",
-		    (int)ival(c, AGENT_C_ipsecPropKeyLength));
+		              "key length %d is not valid for this cipher",
+		              (int)ival(c, AGENT_C_ipsecPropKeyLength));
 	return AGENT_OK;
 }
 
@@ -317,40 +319,44 @@ check_peer(const struct rowctx *c)
 {
 	int64_t mode = ival(c, AGENT_C_ipsecPeerCallbackMode);
 	int in = mode == AGENT_E_ipsecPeerCallbackMode_passive ||
-		 mode == AGENT_E_ipsecPeerCallbackMode_both;
+	         mode == AGENT_E_ipsecPeerCallbackMode_both;
 	int out = mode == AGENT_E_ipsecPeerCallbackMode_active ||
-		  mode == AGENT_E_ipsecPeerCallbackMode_both;
+	          mode == AGENT_E_ipsecPeerCallbackMode_both;
 	const struct agent_row *te;
 	int32_t act = (int32_t)ival(c, AGENT_C_ipsecPeerActiveTrafficEntry);
 
 	if (!digits_only(&c->r->v[AGENT_C_ipsecPeerIsdnIncomingNumber]))
 		return refuse(c, AGENT_C_ipsecPeerIsdnIncomingNumber,
-		    "an ISDN number has only digits, * and #");
+		              "an ISDN number has only digits, * and #");
 	if (!digits_only(&c->r->v[AGENT_C_ipsecPeerIsdnOutgoingNumber]))
 		return refuse(c, AGENT_C_ipsecPeerIsdnOutgoingNumber,
-		    "an ISDN number has only digits, * and #");
+		              "an ISDN number has only digits, * and #");
 	if (in && c->r->v[AGENT_C_ipsecPeerIsdnIncomingNumber].len == 0)
-		return refuse(c, AGENT_C_ipsecPeerCallbackMode,
+		return refuse(
+		    c, AGENT_C_ipsecPeerCallbackMode,
 		    "passive callback needs ipsecPeerIsdnIncomingNumber");
 	if (out && c->r->v[AGENT_C_ipsecPeerIsdnOutgoingNumber].len == 0)
-		return refuse(c, AGENT_C_ipsecPeerCallbackMode,
+		return refuse(
+		    c, AGENT_C_ipsecPeerCallbackMode,
 		    "active callback needs ipsecPeerIsdnOutgoingNumber");
 	te = act ? agent_txn_view(c->t, AGENT_G_ipsecTrafficTable, act) : NULL;
-	if (te != NULL && (te->v[AGENT_C_ipsecTrList].i !=
-				  AGENT_E_ipsecTrList_peer ||
-			      te->v[AGENT_C_ipsecTrPeer].i != c->r->index))
+	if (te != NULL &&
+	    (te->v[AGENT_C_ipsecTrList].i != AGENT_E_ipsecTrList_peer ||
+	     te->v[AGENT_C_ipsecTrPeer].i != c->r->index))
 		return refuse(c, AGENT_C_ipsecPeerActiveTrafficEntry,
-		    "traffic entry %d is not in this peer's list", act);
+		              "traffic entry %d is not in this peer's list",
+		              act);
 	return AGENT_OK;
 }
 
 static enum agent_err
 check_side(const struct rowctx *c, int type_pos, int addr_pos, int end_pos,
-    int64_t range_val)
+           int64_t range_val)
 {
 	if (ival(c, type_pos) == range_val &&
 	    (uint32_t)ival(c, end_pos) < (uint32_t)ival(c, addr_pos))
-		return refuse(c, end_pos, "a range cannot end before it starts");
+		return refuse(c, end_pos,
+		              "a range cannot end before it starts");
 	return AGENT_OK;
 }
 
@@ -362,30 +368,38 @@ check_traffic(const struct rowctx *c)
 	enum agent_err err;
 
 	if (!c->r->v[AGENT_C_ipsecTrList].set)
-		return AGENT_OK;	/* notReady until ipsecTrList is set */
-	if (list == AGENT_E_ipsecTrList_peer && ival(c, AGENT_C_ipsecTrPeer) == 0)
-		return refuse(c, AGENT_C_ipsecTrPeer,
+		return AGENT_OK; /* notReady until ipsecTrList is set */
+	if (list == AGENT_E_ipsecTrList_peer &&
+	    ival(c, AGENT_C_ipsecTrPeer) == 0)
+		return refuse(
+		    c, AGENT_C_ipsecTrPeer,
 		    "an entry of a peer's traffic list needs its peer");
-	if (list != AGENT_E_ipsecTrList_peer && ival(c, AGENT_C_ipsecTrPeer) != 0)
-		return refuse(c, AGENT_C_ipsecTrPeer,
+	if (list != AGENT_E_ipsecTrList_peer &&
+	    ival(c, AGENT_C_ipsecTrPeer) != 0)
+		return refuse(
+		    c, AGENT_C_ipsecTrPeer,
 		    "pre and post rules belong to no peer: must be 0");
 	if (list != AGENT_E_ipsecTrList_peer &&
 	    ival(c, AGENT_C_ipsecTrAction) == AGENT_E_ipsecTrAction_protect)
-		return refuse(c, AGENT_C_ipsecTrAction,
+		return refuse(
+		    c, AGENT_C_ipsecTrAction,
 		    "protect is only possible in a peer's traffic list");
 	if (proto != 6 && proto != 17 &&
 	    (ival(c, AGENT_C_ipsecTrLocalPort) != 0 ||
-		ival(c, AGENT_C_ipsecTrRemotePort) != 0))
-		return refuse(c, ival(c, AGENT_C_ipsecTrLocalPort) != 0
-				     ? AGENT_C_ipsecTrLocalPort
-				     : AGENT_C_ipsecTrRemotePort,
-		    "ports apply only to tcp (6) and udp (17)");
-	err = check_side(c, AGENT_C_ipsecTrLocalType, AGENT_C_ipsecTrLocalAddress,
+	     ival(c, AGENT_C_ipsecTrRemotePort) != 0))
+		return refuse(c,
+		              ival(c, AGENT_C_ipsecTrLocalPort) != 0
+		                  ? AGENT_C_ipsecTrLocalPort
+		                  : AGENT_C_ipsecTrRemotePort,
+		              "ports apply only to tcp (6) and udp (17)");
+	err = check_side(
+	    c, AGENT_C_ipsecTrLocalType, AGENT_C_ipsecTrLocalAddress,
 	    AGENT_C_ipsecTrLocalRangeEnd, AGENT_E_ipsecTrLocalType_range);
 	if (err == AGENT_OK)
 		err = check_side(c, AGENT_C_ipsecTrRemoteType,
-		    AGENT_C_ipsecTrRemoteAddress, AGENT_C_ipsecTrRemoteRangeEnd,
-		    AGENT_E_ipsecTrRemoteType_range);
+		                 AGENT_C_ipsecTrRemoteAddress,
+		                 AGENT_C_ipsecTrRemoteRangeEnd,
+		                 AGENT_E_ipsecTrRemoteType_range);
 	return err;
 }
 
@@ -406,11 +420,12 @@ check_globals(const struct rowctx *c)
 		int32_t idx = (int32_t)ival(c, marks[i].pos);
 		const struct agent_row *te =
 		    idx ? agent_txn_view(c->t, AGENT_G_ipsecTrafficTable, idx)
-			: NULL;
+		        : NULL;
 
 		if (te != NULL && te->v[AGENT_C_ipsecTrList].i != marks[i].list)
 			return refuse(c, marks[i].pos,
-			    "traffic entry %d is not in that list", idx);
+			              "traffic entry %d is not in that list",
+			              idx);
 	}
 	return AGENT_OK;
 }
@@ -447,13 +462,13 @@ agent_check_txn(struct agent_txn *t)
 	for (i = 0; i < t->n; i++) {
 		const struct agent_txn_row *tr = &t->rows[i];
 		struct rowctx c = {t, tr, &agent_mib_groups[tr->gid],
-		    tr->new_row};
+		                   tr->new_row};
 
 		if (c.g->kind == AGENT_GROUP_STATUS_TABLE)
 			continue;
-		err = tr->new_row != NULL ? check_row(&c)
-		    : tr->old_row != NULL ? check_refs_to(t, tr)
-					  : AGENT_OK;
+		err = tr->new_row != NULL   ? check_row(&c)
+		      : tr->old_row != NULL ? check_refs_to(t, tr)
+		                            : AGENT_OK;
 		if (err != AGENT_OK)
 			return err;
 	}

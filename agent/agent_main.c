@@ -46,10 +46,11 @@ snmp_log_cb(int major, int minor, void *server, void *client)
 	n = strlen(buf);
 	while (n > 0 && buf[n - 1] == '\n')
 		buf[--n] = '\0';
-	level = m->priority <= LOG_ERR ? GW_LOG_ERR
-	      : m->priority == LOG_WARNING ? GW_LOG_WARNING
-	      : m->priority == LOG_NOTICE ? GW_LOG_NOTICE
-	      : m->priority == LOG_INFO ? GW_LOG_INFO : GW_LOG_DEBUG;
+	level = m->priority <= LOG_ERR       ? GW_LOG_ERR
+	        : m->priority == LOG_WARNING ? GW_LOG_WARNING
+	        : m->priority == LOG_NOTICE  ? GW_LOG_NOTICE
+	        : m->priority == LOG_INFO    ? GW_LOG_INFO
+	                                     : GW_LOG_DEBUG;
 	gw_log(level, "snmp: %s", buf);
 	return 0;
 }
@@ -82,11 +83,11 @@ snmp_config_paths(const struct agent_opts *o)
 	setenv("SNMPCONFPATH", o->state_dir, 1);
 	setenv("MIBS", "", 1);
 	netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID,
-	    NETSNMP_DS_LIB_PERSISTENT_DIR, persist);
+	                      NETSNMP_DS_LIB_PERSISTENT_DIR, persist);
 	if (o->agentx_socket == NULL && access(path, F_OK) != 0) {
 		gw_notice("no %s: try-it default, v2c on 127.0.0.1 only "
-			  "(community public read-only, private read-write)",
-		    path);
+		          "(community public read-only, private read-write)",
+		          path);
 		netsnmp_config_remember(
 		    strdup("rocommunity public 127.0.0.1 -V ipsecgwAll"));
 		netsnmp_config_remember(
@@ -104,17 +105,18 @@ snmp_start(const struct agent_opts *o, struct agent_store *st)
 	snmp_disable_log();
 	snmp_enable_calllog();
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
-	    snmp_log_cb, NULL);
+	                       snmp_log_cb, NULL);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-	    NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
+	                       NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
-	    NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 5);
+	                   NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 5);
 	if (o->agentx_socket != NULL)
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
-		    NETSNMP_DS_AGENT_X_SOCKET, o->agentx_socket);
+		                      NETSNMP_DS_AGENT_X_SOCKET,
+		                      o->agentx_socket);
 	else
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
-		    NETSNMP_DS_AGENT_PORTS, o->master_addr);
+		                      NETSNMP_DS_AGENT_PORTS, o->master_addr);
 	if (snmp_config_paths(o) < 0)
 		return -1;
 	if (o->snmp_debug)
@@ -155,7 +157,7 @@ agent_main(const struct agent_opts *o)
 	if (p == NULL) {
 		gw_err("cannot load the configuration from %s; nothing was "
 		       "changed - fix or move the file named above",
-		    o->state_dir);
+		       o->state_dir);
 		goto out;
 	}
 	base = event_base_new();
@@ -168,8 +170,9 @@ agent_main(const struct agent_opts *o)
 	    evsignal_add(sig_term, NULL) < 0 || evsignal_add(sig_int, NULL) < 0)
 		goto out;
 	gw_notice("ready: %s %s, state in %s",
-	    o->agentx_socket ? "AgentX subagent of" : "master agent on",
-	    o->agentx_socket ? o->agentx_socket : o->master_addr, o->state_dir);
+	          o->agentx_socket ? "AgentX subagent of" : "master agent on",
+	          o->agentx_socket ? o->agentx_socket : o->master_addr,
+	          o->state_dir);
 	event_base_dispatch(base);
 	rc = 0;
 out:

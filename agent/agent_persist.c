@@ -24,8 +24,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define STATE_MAGIC	  "ipsecgw-state 1"
-#define COMPACT_DEFAULT	  (8u << 20)
+#define STATE_MAGIC     "ipsecgw-state 1"
+#define COMPACT_DEFAULT (8u << 20)
 
 struct agent_persist {
 	struct agent_store *st;
@@ -137,7 +137,8 @@ parse_pair(const struct agent_group *g, struct agent_row *r, const char **pp)
 		free(val.s);
 		return "junk after value";
 	}
-	if (o->vtype != AGENT_VT_ROWSTATUS && agent_obj_check(o, &val) != AGENT_OK) {
+	if (o->vtype != AGENT_VT_ROWSTATUS &&
+	    agent_obj_check(o, &val) != AGENT_OK) {
 		free(val.s);
 		return "value out of range for its object";
 	}
@@ -159,7 +160,8 @@ apply_record(struct agent_store *st, const char *line)
 	struct agent_row *r;
 	const char *p, *err;
 
-	if (sscanf(line, "%c %63s %" SCNd32 "%n", &kind, gname, &index, &n) < 3 ||
+	if (sscanf(line, "%c %63s %" SCNd32 "%n", &kind, gname, &index, &n) <
+	        3 ||
 	    (kind != 'R' && kind != 'D'))
 		return "expected a row record";
 	g = agent_schema_group(gname);
@@ -195,7 +197,7 @@ apply_record(struct agent_store *st, const char *line)
 
 int
 agent_persist_load_text(struct agent_store *st, const char *text,
-    const char *what)
+                        const char *what)
 {
 	const char *line = text;
 	int lineno = 0;
@@ -244,34 +246,34 @@ read_file(const char *path, size_t *lenp)
 	return buf;
 }
 
-/* Splits text into lines in place; returns the count. */
+/* Splits text into lines in place; returns the count, or 0 on ENOMEM. */
 static size_t
 split_lines(char *text, char ***linesp)
 {
 	size_t n = 0, cap = 64;
 	char **lines = malloc(cap * sizeof(*lines)), *p = text;
 
-	while (lines != NULL && *p != '\0') {
+	*linesp = lines;
+	if (lines == NULL)
+		return 0;
+	while (*p != '\0') {
 		char *nl = strchr(p, '\n');
 
 		if (n == cap) {
-			char **nlines = realloc(lines, (cap *= 2) * sizeof(*lines));
+			char **bigger =
+			    realloc(lines, (cap *= 2) * sizeof(*lines));
 
-			if (nlines == NULL) {
-				free(lines);
-				lines = NULL;
-				break;
-			}
-			lines = nlines;
+			if (bigger == NULL)
+				return n;
+			*linesp = lines = bigger;
 		}
 		lines[n++] = p;
 		if (nl == NULL)
-			break;	/* no newline: a torn final line */
+			break; /* no newline: a torn final line */
 		*nl = '\0';
 		p = nl + 1;
 	}
-	*linesp = lines;
-	return lines ? n : 0;
+	return n;
 }
 
 static int
@@ -289,13 +291,13 @@ load_snapshot(struct agent_persist *p, int *present)
 		if (errno == ENOENT)
 			return 0;
 		gw_err("state file %s: cannot read: %s", p->snap_path,
-		    strerror(errno));
+		       strerror(errno));
 		return -1;
 	}
 	n = split_lines(text, &lines);
 	if (n == 0 || sscanf(lines[0], STATE_MAGIC " seq %llu", &seq) != 1) {
 		gw_err("state file %s line 1: not an ipsecgw state file",
-		    p->snap_path);
+		       p->snap_path);
 		goto out;
 	}
 	p->seq = seq;
@@ -312,14 +314,15 @@ load_snapshot(struct agent_persist *p, int *present)
 		err = apply_record(p->st, lines[i]);
 		if (err != NULL) {
 			gw_err("state file %s line %zu: %s", p->snap_path,
-			    i + 1, err);
+			       i + 1, err);
 			goto out;
 		}
 		records++;
 	}
 	if (endn < 0) {
 		gw_err("state file %s line %zu: truncated or damaged (no valid "
-		       "end marker)", p->snap_path, i + 1);
+		       "end marker)",
+		       p->snap_path, i + 1);
 		goto out;
 	}
 	rc = 0;
@@ -363,20 +366,20 @@ load_journal(struct agent_persist *p)
 				goto torn_or_corrupt;
 			for (j = start; j < i; j++) {
 				c = crc32(c, (const Bytef *)lines[j],
-				    (uInt)strlen(lines[j]));
+				          (uInt)strlen(lines[j]));
 				c = crc32(c, (const Bytef *)"\n", 1);
 			}
 			if (c != crc)
 				goto torn_or_corrupt;
 			in_txn = 0;
 			if (tseq <= p->seq)
-				continue;	/* already in the snapshot */
+				continue; /* already in the snapshot */
 			for (j = start; j < i; j++) {
 				const char *err = apply_record(p->st, lines[j]);
 
 				if (err != NULL) {
 					gw_err("state file %s line %zu: %s",
-					    p->journal_path, j + 1, err);
+					       p->journal_path, j + 1, err);
 					goto out;
 				}
 			}
@@ -385,7 +388,7 @@ load_journal(struct agent_persist *p)
 	}
 	if (in_txn)
 		gw_warn("%s: dropping an unacknowledged transaction at the end",
-		    p->journal_path);
+		        p->journal_path);
 	rc = 0;
 	goto out;
 torn_or_corrupt:
@@ -394,12 +397,12 @@ torn_or_corrupt:
 		if (lines[j][0] != '\0')
 			goto corrupt;
 	gw_warn("%s: dropping an unacknowledged transaction at the end",
-	    p->journal_path);
+	        p->journal_path);
 	rc = 0;
 	goto out;
 corrupt:
-	gw_err("state file %s line %zu: damaged journal record", p->journal_path,
-	    i + 1);
+	gw_err("state file %s line %zu: damaged journal record",
+	       p->journal_path, i + 1);
 out:
 	free(lines);
 	free(text);
@@ -411,8 +414,11 @@ snapshot_text(struct agent_store *st, uint64_t seq, struct gw_str *out)
 {
 	size_t gid, records = 0;
 
-	if (gw_str_printf(out, STATE_MAGIC " seq %" PRIu64 "\n# written by "
-	    "ipsecgwd; secrets inside: keep mode 0600\n", seq) < 0)
+	if (gw_str_printf(out,
+	                  STATE_MAGIC
+	                  " seq %" PRIu64 "\n# written by "
+	                  "ipsecgwd; secrets inside: keep mode 0600\n",
+	                  seq) < 0)
 		return -1;
 	for (gid = 0; gid < agent_mib_ngroups; gid++) {
 		struct agent_table *t = agent_store_table(st, (int)gid);
@@ -421,7 +427,8 @@ snapshot_text(struct agent_store *st, uint64_t seq, struct gw_str *out)
 		if (!persistable(t->g))
 			continue;
 		for (i = 0; i < t->n; i++, records++)
-			if (agent_persist_row_line(out, (int)gid, t->rows[i]) < 0)
+			if (agent_persist_row_line(out, (int)gid, t->rows[i]) <
+			    0)
 				return -1;
 	}
 	return gw_str_printf(out, "end %zu\n", records);
@@ -440,13 +447,13 @@ agent_persist_compact(struct agent_persist *p)
 	gw_str_free(&s);
 	if (rc < 0) {
 		gw_err("%s: cannot write %s: %s", __func__, p->snap_path,
-		    strerror(errno));
+		       strerror(errno));
 		return -1;
 	}
 	/* The snapshot now holds every transaction; replays skip by seq. */
 	if (ftruncate(p->journal_fd, 0) < 0 || fsync(p->journal_fd) < 0) {
 		gw_err("%s: cannot truncate %s: %s", __func__, p->journal_path,
-		    strerror(errno));
+		       strerror(errno));
 		return -1;
 	}
 	p->journal_bytes = 0;
@@ -471,9 +478,9 @@ persist_txn(void *arg, struct agent_txn *t, int undo)
 		if (!persistable(&agent_mib_groups[tr->gid]))
 			continue;
 		if (r != NULL ? agent_persist_row_line(&body, tr->gid, r) < 0
-			      : gw_str_printf(&body, "D %s %" PRId32 "\n",
-				    agent_mib_groups[tr->gid].name,
-				    tr->index) < 0)
+		              : gw_str_printf(&body, "D %s %" PRId32 "\n",
+		                              agent_mib_groups[tr->gid].name,
+		                              tr->index) < 0)
 			goto out;
 	}
 	if (body.len == 0) {
@@ -483,22 +490,23 @@ persist_txn(void *arg, struct agent_txn *t, int undo)
 	if (gw_str_printf(&s, "T %" PRIu64 "\n", p->seq + 1) < 0 ||
 	    gw_str_append(&s, body.buf, body.len) < 0 ||
 	    gw_str_printf(&s, "C %" PRIu64 " %lx\n", p->seq + 1,
-		crc32(crc32(0L, Z_NULL, 0), (const Bytef *)body.buf,
-		    (uInt)body.len)) < 0)
+	                  crc32(crc32(0L, Z_NULL, 0), (const Bytef *)body.buf,
+	                        (uInt)body.len)) < 0)
 		goto out;
 	if (gw_fd_append_sync(p->journal_fd, s.buf, s.len) < 0) {
 		gw_err("%s: cannot write %s: %s", __func__, p->journal_path,
-		    strerror(errno));
+		       strerror(errno));
 		/* Cut off whatever part reached the file. */
 		if (ftruncate(p->journal_fd, (off_t)p->journal_bytes) < 0)
-			gw_err("%s: cannot repair %s", __func__, p->journal_path);
+			gw_err("%s: cannot repair %s", __func__,
+			       p->journal_path);
 		goto out;
 	}
 	p->seq++;
 	p->journal_bytes += s.len;
 	rc = 0;
 	if (p->journal_bytes > p->compact_limit)
-		agent_persist_compact(p);	/* the journal already has it */
+		agent_persist_compact(p); /* the journal already has it */
 out:
 	gw_str_free(&s);
 	gw_str_free(&body);
@@ -548,20 +556,21 @@ agent_persist_open(struct agent_store *st, const char *dir)
 		goto fail;
 	if (!present && journal_empty(p->journal_path)) {
 		gw_notice("first start: creating the default configuration "
-			  "in %s", dir);
+		          "in %s",
+		          dir);
 		if (agent_persist_load_text(st, agent_defaults_text,
-			"built-in defaults") < 0)
+		                            "built-in defaults") < 0)
 			goto fail;
 	} else if (!present) {
 		gw_err("state file %s: missing while %s exists; refusing to "
 		       "start with a partial configuration",
-		    p->snap_path, p->journal_path);
+		       p->snap_path, p->journal_path);
 		goto fail;
 	}
 	if (load_journal(p) < 0)
 		goto fail;
 	p->journal_fd = open(p->journal_path,
-	    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	                     O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (p->journal_fd < 0) {
 		gw_err("state file %s: %s", p->journal_path, strerror(errno));
 		goto fail;

@@ -17,7 +17,7 @@ struct agent_persist;
  * On a corrupt file it returns NULL after logging the file and line.
  */
 struct agent_persist *agent_persist_open(struct agent_store *st,
-    const char *dir);
+                                         const char *dir);
 void agent_persist_close(struct agent_persist *p);
 /* Writes a fresh snapshot and empties the journal. */
 int agent_persist_compact(struct agent_persist *p);
@@ -26,10 +26,10 @@ void agent_persist_set_compact_limit(struct agent_persist *p, size_t bytes);
 
 /* Parses records in the state format into st (defaults, tests). */
 int agent_persist_load_text(struct agent_store *st, const char *text,
-    const char *what);
+                            const char *what);
 /* Appends the state-format line for one row to out. */
 int agent_persist_row_line(struct gw_str *out, int gid,
-    const struct agent_row *r);
+                           const struct agent_row *r);
 
 extern const char agent_defaults_text[];
 

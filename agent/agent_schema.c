@@ -50,8 +50,7 @@ agent_schema_enum_name(const struct agent_obj *o, int64_t v)
 }
 
 int
-agent_schema_enum_value(const struct agent_obj *o, const char *name,
-    int64_t *v)
+agent_schema_enum_value(const struct agent_obj *o, const char *name, int64_t *v)
 {
 	uint8_t i;
 

@@ -21,7 +21,7 @@
 
 static struct agent_store *gw_store;
 static netsnmp_handler_registration *snmp_reg;
-static struct agent_txn *snmp_txn;	/* SETs are serialized by the agent */
+static struct agent_txn *snmp_txn; /* SETs are serialized by the agent */
 
 struct inst {
 	int gid;
@@ -116,7 +116,7 @@ asn_type(const struct agent_obj *o)
 
 static void
 set_value(netsnmp_variable_list *vb, const struct agent_obj *o,
-    const struct agent_val *v)
+          const struct agent_val *v)
 {
 	struct counter64 c64;
 	uint32_t u32, ip;
@@ -129,7 +129,7 @@ set_value(netsnmp_variable_list *vb, const struct agent_obj *o,
 			snmp_set_var_typed_value(vb, ASN_OCTET_STR, "", 0);
 		else
 			snmp_set_var_typed_value(vb, ASN_OCTET_STR, v->s,
-			    v->s ? v->len : 0);
+			                         v->s ? v->len : 0);
 		break;
 	case AGENT_VT_IPADDR:
 		ip = htonl((uint32_t)v->i);
@@ -166,12 +166,14 @@ do_get(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req)
 
 	err = resolve(vb->name, vb->name_length, &in, &gid);
 	if (err != AGENT_OK) {
-		/* A known readable object with a bad instance: noSuchInstance. */
-		netsnmp_set_request_error(reqinfo, req,
+		/* A known readable object with a bad instance: noSuchInstance.
+		 */
+		netsnmp_set_request_error(
+		    reqinfo, req,
 		    err == AGENT_ERR_NOCREATION && in.gid >= 0 &&
-			    readable(&agent_mib_groups[in.gid].objs[in.pos])
-			? SNMP_NOSUCHINSTANCE
-			: SNMP_NOSUCHOBJECT);
+		            readable(&agent_mib_groups[in.gid].objs[in.pos])
+		        ? SNMP_NOSUCHINSTANCE
+		        : SNMP_NOSUCHOBJECT);
 		return;
 	}
 	g = &agent_mib_groups[in.gid];
@@ -186,11 +188,11 @@ do_get(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req)
 
 /* Next instance after name within group g, or 0 if the group has none. */
 static int
-next_in_group(const struct agent_group *g, int gid, const oid *name,
-    size_t len, struct inst *out)
+next_in_group(const struct agent_group *g, int gid, const oid *name, size_t len,
+              struct inst *out)
 {
 	int c = oid_cmp(name, len < g->oid_len ? len : g->oid_len, g->oid,
-	    g->oid_len);
+	                g->oid_len);
 	oid col = 0, idx = 0;
 	int have_col = 0, have_idx = 0;
 	size_t pos;
@@ -206,7 +208,7 @@ next_in_group(const struct agent_group *g, int gid, const oid *name,
 		}
 	}
 	if (c < 0)
-		have_col = 0;	/* before the group: its first instance */
+		have_col = 0; /* before the group: its first instance */
 	agent_status_refresh(gw_store, gid);
 	for (pos = 0; pos < g->nobjs; pos++) {
 		const struct agent_obj *o = &g->objs[pos];
@@ -271,7 +273,7 @@ vb_type_ok(const struct agent_obj *o, const netsnmp_variable_list *vb)
 /* Converts a varbind to a store value without copying strings. */
 static void
 vb_value(const struct agent_obj *o, const netsnmp_variable_list *vb,
-    struct agent_val *v)
+         struct agent_val *v)
 {
 	uint32_t ip;
 
@@ -300,7 +302,7 @@ request_at(netsnmp_request_info *reqs, int n)
 
 static void
 fail_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *reqs,
-    int vb, enum agent_err err)
+         int vb, enum agent_err err)
 {
 	netsnmp_request_info *r = request_at(reqs, vb < 0 ? 0 : vb);
 
@@ -319,7 +321,7 @@ set_reserve1(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *reqs)
 	snmp_txn = agent_txn_new(gw_store);
 	if (snmp_txn == NULL) {
 		netsnmp_set_request_error(reqinfo, reqs,
-		    SNMP_ERR_RESOURCEUNAVAILABLE);
+		                          SNMP_ERR_RESOURCEUNAVAILABLE);
 		return;
 	}
 	for (r = reqs; r != NULL; r = r->next, vb++) {
@@ -341,12 +343,14 @@ set_reserve1(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *reqs)
 			return;
 		}
 		if (!vb_type_ok(o, v)) {
-			fail_set(reqinfo, reqs, vb, v->type == asn_type(o)
-			    ? AGENT_ERR_WRONGLENGTH : AGENT_ERR_WRONGTYPE);
+			fail_set(reqinfo, reqs, vb,
+			         v->type == asn_type(o) ? AGENT_ERR_WRONGLENGTH
+			                                : AGENT_ERR_WRONGTYPE);
 			return;
 		}
 		vb_value(o, v, &val);
-		err = agent_txn_set(snmp_txn, in.gid, in.index, in.pos, &val, vb);
+		err =
+		    agent_txn_set(snmp_txn, in.gid, in.index, in.pos, &val, vb);
 		if (err != AGENT_OK) {
 			fail_set(reqinfo, reqs, vb, err);
 			return;
@@ -356,7 +360,7 @@ set_reserve1(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *reqs)
 
 static int
 handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
-    netsnmp_agent_request_info *reqinfo, netsnmp_request_info *reqs)
+        netsnmp_agent_request_info *reqinfo, netsnmp_request_info *reqs)
 {
 	netsnmp_request_info *r;
 	enum agent_err err;
@@ -413,8 +417,8 @@ agent_snmp_register(struct agent_store *st)
 	gw_store = st;
 	for (i = 0; i < agent_mib_root_len; i++)
 		root[i] = agent_mib_root[i];
-	snmp_reg = netsnmp_create_handler_registration("ipsecgw", handler,
-	    root, agent_mib_root_len, HANDLER_CAN_RWRITE);
+	snmp_reg = netsnmp_create_handler_registration(
+	    "ipsecgw", handler, root, agent_mib_root_len, HANDLER_CAN_RWRITE);
 	if (snmp_reg == NULL ||
 	    netsnmp_register_handler(snmp_reg) != MIB_REGISTERED_OK) {
 		gw_err("%s: cannot register the IPSECGW-MIB subtree", __func__);

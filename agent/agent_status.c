@@ -29,8 +29,8 @@ first_free(struct agent_store *st, int gid)
 static void
 refresh_stats(struct agent_store *st, struct agent_row *s)
 {
-	struct agent_table *peers = agent_store_table(st,
-	    AGENT_G_ipsecPeerTable);
+	struct agent_table *peers =
+	    agent_store_table(st, AGENT_G_ipsecPeerTable);
 	int64_t up = 0, dormant = 0, blocked = 0;
 	size_t i;
 
@@ -71,9 +71,9 @@ agent_status_refresh(struct agent_store *st, int gid)
 		if (r == NULL)
 			break;
 		set_i(r, AGENT_C_ipsecGlobPeerNextFree,
-		    first_free(st, AGENT_G_ipsecPeerTable));
+		      first_free(st, AGENT_G_ipsecPeerTable));
 		set_i(r, AGENT_C_ipsecGlobTrNextFree,
-		    first_free(st, AGENT_G_ipsecTrafficTable));
+		      first_free(st, AGENT_G_ipsecTrafficTable));
 		break;
 	default:
 		break;
@@ -102,7 +102,7 @@ agent_status_init_row(int gid, struct agent_row *r)
 	switch (gid) {
 	case AGENT_G_ipsecPeerTable:
 		set_i(r, AGENT_C_ipsecPeerOperStatus,
-		    AGENT_E_ipsecPeerOperStatus_dormant);
+		      AGENT_E_ipsecPeerOperStatus_dormant);
 		break;
 	case AGENT_G_ipsecKeyTable:
 		/* Key generation comes with the certificate engine. */
@@ -110,11 +110,11 @@ agent_status_init_row(int gid, struct agent_row *r)
 		break;
 	case AGENT_G_ipsecCertTable:
 		set_i(r, AGENT_C_ipsecCertState,
-		    AGENT_E_ipsecCertState_untrusted);
+		      AGENT_E_ipsecCertState_untrusted);
 		break;
 	case AGENT_G_ipsecCertReqTable:
 		set_i(r, AGENT_C_ipsecCertReqState,
-		    AGENT_E_ipsecCertReqState_idle);
+		      AGENT_E_ipsecCertReqState_idle);
 		break;
 	default:
 		break;

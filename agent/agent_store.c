@@ -86,7 +86,7 @@ agent_store_table(struct agent_store *st, int gid)
 
 void
 agent_store_set_observer(struct agent_store *st, agent_store_observer cb,
-    void *arg)
+                         void *arg)
 {
 	st->observer = cb;
 	st->observer_arg = arg;
@@ -94,7 +94,7 @@ agent_store_set_observer(struct agent_store *st, agent_store_observer cb,
 
 void
 agent_store_set_persist(struct agent_store *st, agent_store_persist_fn fn,
-    void *arg)
+                        void *arg)
 {
 	st->persist = fn;
 	st->persist_arg = arg;
@@ -171,7 +171,7 @@ agent_store_put(struct agent_store *st, int gid, struct agent_row *r)
 		t->cap = cap;
 	}
 	memmove(&t->rows[pos + 1], &t->rows[pos],
-	    (t->n - pos) * sizeof(*t->rows));
+	        (t->n - pos) * sizeof(*t->rows));
 	t->rows[pos] = r;
 	t->n++;
 	return 0;
@@ -193,7 +193,7 @@ store_unlink(struct agent_store *st, int gid, int32_t index)
 		return NULL;
 	r = t->rows[pos];
 	memmove(&t->rows[pos], &t->rows[pos + 1],
-	    (t->n - pos - 1) * sizeof(*t->rows));
+	        (t->n - pos - 1) * sizeof(*t->rows));
 	t->n--;
 	return r;
 }
@@ -247,13 +247,13 @@ agent_row_new(const struct agent_group *g, int32_t index)
 			v->set = 1;
 			if (is_string_type(o->vtype) &&
 			    agent_val_set_str(v, o->def_str,
-				strlen(o->def_str)) < 0) {
+			                      strlen(o->def_str)) < 0) {
 				agent_row_free(g, r);
 				return NULL;
 			}
 		} else if (o->access != AGENT_ACC_RW ||
-		    o->vtype == AGENT_VT_ROWSTATUS) {
-			v->set = 1;	/* read-only: engine-provided */
+		           o->vtype == AGENT_VT_ROWSTATUS) {
+			v->set = 1; /* read-only: engine-provided */
 		}
 	}
 	agent_status_init_row((int)(g - agent_mib_groups), r);
@@ -437,7 +437,7 @@ txn_row(struct agent_txn *t, int gid, int32_t index)
 		tr->vb[i] = -1;
 	tr->old_row = agent_store_get(t->st, gid, index);
 	tr->new_row = tr->old_row ? agent_row_dup(g, tr->old_row)
-				  : agent_row_new(g, index);
+	                          : agent_row_new(g, index);
 	if (tr->new_row == NULL) {
 		free(tr->vb);
 		return NULL;
@@ -448,7 +448,7 @@ txn_row(struct agent_txn *t, int gid, int32_t index)
 
 enum agent_err
 agent_txn_set(struct agent_txn *t, int gid, int32_t index, int pos,
-    const struct agent_val *v, int vb)
+              const struct agent_val *v, int vb)
 {
 	const struct agent_group *g = &agent_mib_groups[gid];
 	const struct agent_obj *o = &g->objs[pos];
@@ -466,7 +466,7 @@ agent_txn_set(struct agent_txn *t, int gid, int32_t index, int pos,
 		err = AGENT_ERR_WRONGVALUE;
 	if (err != AGENT_OK) {
 		agent_txn_fail(t, vb, "%s.%d: value out of range", o->name,
-		    index);
+		               index);
 		return err;
 	}
 	tr = txn_row(t, gid, index);
@@ -520,7 +520,8 @@ prepare_rowstatus(struct agent_txn *t, struct agent_txn_row *tr)
 	switch (tr->rs_req) {
 	case 0:
 		if (tr->old_row == NULL) {
-			agent_txn_fail(t, vb,
+			agent_txn_fail(
+			    t, vb,
 			    "%s row %d does not exist (create it with "
 			    "RowStatus createAndGo or createAndWait)",
 			    g->name, tr->index);
@@ -533,21 +534,21 @@ prepare_rowstatus(struct agent_txn *t, struct agent_txn_row *tr)
 	case AGENT_RS_CREATEANDWAIT:
 		if (tr->old_row != NULL) {
 			agent_txn_fail(t, vb, "%s row %d already exists",
-			    g->name, tr->index);
+			               g->name, tr->index);
 			return AGENT_ERR_INCONSISTENTVALUE;
 		}
 		if (tr->rs_req == AGENT_RS_CREATEANDGO && !complete)
 			goto incomplete;
 		tr->new_row->v[rsp].i = tr->rs_req == AGENT_RS_CREATEANDGO
-					    ? AGENT_RS_ACTIVE
-				       : complete ? AGENT_RS_NOTINSERVICE
-						  : AGENT_RS_NOTREADY;
+		                            ? AGENT_RS_ACTIVE
+		                        : complete ? AGENT_RS_NOTINSERVICE
+		                                   : AGENT_RS_NOTREADY;
 		break;
 	case AGENT_RS_ACTIVE:
 	case AGENT_RS_NOTINSERVICE:
 		if (tr->old_row == NULL) {
 			agent_txn_fail(t, vb, "%s row %d does not exist",
-			    g->name, tr->index);
+			               g->name, tr->index);
 			return AGENT_ERR_INCONSISTENTVALUE;
 		}
 		if (!complete)
@@ -567,8 +568,8 @@ prepare_rowstatus(struct agent_txn *t, struct agent_txn_row *tr)
 incomplete:
 	for (size_t i = 0; i < g->nobjs; i++)
 		if (!tr->new_row->v[i].set) {
-			agent_txn_fail(t, vb,
-			    "%s row %d cannot be active: %s is not set",
+			agent_txn_fail(
+			    t, vb, "%s row %d cannot be active: %s is not set",
 			    g->name, tr->index, g->objs[i].name);
 			break;
 		}
@@ -592,7 +593,8 @@ agent_txn_prepare(struct agent_txn *t)
 		} else if (tr->old_row == NULL) {
 			/* Status rows are made by the engines, never by SET. */
 			agent_txn_fail(t, row_blame_vb(tr, g),
-			    "%s row %d does not exist", g->name, tr->index);
+			               "%s row %d does not exist", g->name,
+			               tr->index);
 			return AGENT_ERR_NOCREATION;
 		}
 	}
@@ -640,7 +642,7 @@ agent_txn_commit(struct agent_txn *t)
 	if (t->st->observer != NULL)
 		for (i = 0; i < t->n; i++)
 			t->st->observer(t->st->observer_arg, t->rows[i].gid,
-			    t->rows[i].old_row, t->rows[i].new_row);
+			                t->rows[i].old_row, t->rows[i].new_row);
 	return AGENT_OK;
 }
 
@@ -651,12 +653,13 @@ agent_txn_undo(struct agent_txn *t)
 
 	if (!t->applied)
 		return;
-	if (t->st->persist != NULL && t->st->persist(t->st->persist_arg, t, 1) < 0)
+	if (t->st->persist != NULL &&
+	    t->st->persist(t->st->persist_arg, t, 1) < 0)
 		gw_err("%s: cannot save the undone configuration", __func__);
 	txn_swap(t, 1);
 	t->applied = 0;
 	if (t->st->observer != NULL)
 		for (i = 0; i < t->n; i++)
 			t->st->observer(t->st->observer_arg, t->rows[i].gid,
-			    t->rows[i].new_row, t->rows[i].old_row);
+			                t->rows[i].new_row, t->rows[i].old_row);
 }

@@ -39,17 +39,17 @@ struct agent_val {
 	int64_t i;
 	uint8_t *s;
 	uint32_t len;
-	uint8_t set;		/* 0: mandatory column not given yet */
+	uint8_t set; /* 0: mandatory column not given yet */
 };
 
 struct agent_row {
-	int32_t index;		/* 0 for the single row of a scalar group */
-	struct agent_val v[];	/* one per object of the group */
+	int32_t index;        /* 0 for the single row of a scalar group */
+	struct agent_val v[]; /* one per object of the group */
 };
 
 struct agent_table {
 	const struct agent_group *g;
-	struct agent_row **rows;	/* sorted by index */
+	struct agent_row **rows; /* sorted by index */
 	size_t n;
 	size_t cap;
 };
@@ -58,23 +58,24 @@ struct agent_store;
 
 /* Called after a transaction is applied: old/new NULL for create/delete. */
 typedef void (*agent_store_observer)(void *arg, int gid,
-    const struct agent_row *old_row, const struct agent_row *new_row);
+                                     const struct agent_row *old_row,
+                                     const struct agent_row *new_row);
 
 struct agent_store *agent_store_new(void);
 void agent_store_free(struct agent_store *st);
 struct agent_table *agent_store_table(struct agent_store *st, int gid);
 struct agent_row *agent_store_get(struct agent_store *st, int gid,
-    int32_t index);
+                                  int32_t index);
 /* First row with index > after (after = -1 gives the first row). */
 struct agent_row *agent_store_next(struct agent_store *st, int gid,
-    int32_t after);
+                                   int32_t after);
 void agent_store_set_observer(struct agent_store *st, agent_store_observer cb,
-    void *arg);
+                              void *arg);
 
 /* Rows: allocation, defaults and copying. */
 struct agent_row *agent_row_new(const struct agent_group *g, int32_t index);
 struct agent_row *agent_row_dup(const struct agent_group *g,
-    const struct agent_row *r);
+                                const struct agent_row *r);
 void agent_row_free(const struct agent_group *g, struct agent_row *r);
 int agent_val_set_str(struct agent_val *v, const void *data, size_t len);
 int agent_row_complete(const struct agent_group *g, const struct agent_row *r);
@@ -84,16 +85,16 @@ void agent_store_remove(struct agent_store *st, int gid, int32_t index);
 
 /* Range, size and enumeration check of one value against its object. */
 enum agent_err agent_obj_check(const struct agent_obj *o,
-    const struct agent_val *v);
+                               const struct agent_val *v);
 
 /* Transactions. */
 struct agent_txn_row {
 	int gid;
 	int32_t index;
-	struct agent_row *old_row;	/* the store's row, NULL if absent */
-	struct agent_row *new_row;	/* image after the txn, NULL = delete */
-	int rs_req;			/* RowStatus value written, or 0 */
-	int *vb;			/* varbind index that set each column, -1 */
+	struct agent_row *old_row; /* the store's row, NULL if absent */
+	struct agent_row *new_row; /* image after the txn, NULL = delete */
+	int rs_req;                /* RowStatus value written, or 0 */
+	int *vb;                   /* varbind index that set each column, -1 */
 };
 
 struct agent_txn {
@@ -102,15 +103,15 @@ struct agent_txn {
 	size_t n;
 	size_t cap;
 	int applied;
-	int err_vb;		/* offending varbind after a failure */
-	char reason[256];	/* why, for the log and the menu */
+	int err_vb;       /* offending varbind after a failure */
+	char reason[256]; /* why, for the log and the menu */
 };
 
 struct agent_txn *agent_txn_new(struct agent_store *st);
 void agent_txn_free(struct agent_txn *t);
 /* Records one varbind's value; checks only the value itself. */
 enum agent_err agent_txn_set(struct agent_txn *t, int gid, int32_t index,
-    int pos, const struct agent_val *v, int vb);
+                             int pos, const struct agent_val *v, int vb);
 /* RowStatus semantics, completeness and cross-row checks. */
 enum agent_err agent_txn_prepare(struct agent_txn *t);
 /* Persists (through the hook) and applies; on failure nothing changes. */
@@ -119,15 +120,14 @@ enum agent_err agent_txn_commit(struct agent_txn *t);
 void agent_txn_undo(struct agent_txn *t);
 /* Looks a row up as it will be after the transaction. */
 const struct agent_row *agent_txn_view(struct agent_txn *t, int gid,
-    int32_t index);
+                                       int32_t index);
 void agent_txn_fail(struct agent_txn *t, int vb, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Persistence hook used by commit and undo; NULL disables persistence. */
-typedef int (*agent_store_persist_fn)(void *arg, struct agent_txn *t,
-    int undo);
+typedef int (*agent_store_persist_fn)(void *arg, struct agent_txn *t, int undo);
 void agent_store_set_persist(struct agent_store *st, agent_store_persist_fn fn,
-    void *arg);
+                             void *arg);
 
 /* Initial read-only values of a new row (agent_status.c). */
 void agent_status_init_row(int gid, struct agent_row *r);

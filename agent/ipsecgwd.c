@@ -15,16 +15,17 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: ipsecgwd [options]\n"
-	    "  --state-dir DIR     persistent configuration (default %s)\n"
-	    "  --master ADDR       be the SNMP master agent on ADDR\n"
-	    "                      (default %s)\n"
-	    "  --agentx SOCKET     be an AgentX subagent of snmpd instead\n"
-	    "  --foreground, -f    stay in the foreground, log to stderr\n"
-	    "  --log-level LEVEL   err, warning, notice (default), info, debug\n"
-	    "  --snmp-debug        turn on Net-SNMP's debug output\n"
-	    "  --help, --version\n",
-	    AGENT_DEFAULT_STATE_DIR, AGENT_DEFAULT_MASTER);
+	        "usage: ipsecgwd [options]\n"
+	        "  --state-dir DIR     persistent configuration (default %s)\n"
+	        "  --master ADDR       be the SNMP master agent on ADDR\n"
+	        "                      (default %s)\n"
+	        "  --agentx SOCKET     be an AgentX subagent of snmpd instead\n"
+	        "  --foreground, -f    stay in the foreground, log to stderr\n"
+	        "  --log-level LEVEL   err, warning, notice (default), info, "
+	        "debug\n"
+	        "  --snmp-debug        turn on Net-SNMP's debug output\n"
+	        "  --help, --version\n",
+	        AGENT_DEFAULT_STATE_DIR, AGENT_DEFAULT_MASTER);
 }
 
 int
@@ -65,8 +66,10 @@ main(int argc, char **argv)
 		case 'l':
 			o.log_level = gw_log_level_parse(optarg);
 			if (o.log_level < 0) {
-				fprintf(stderr, "ipsecgwd: unknown log level "
-						"'%s'\n", optarg);
+				fprintf(stderr,
+				        "ipsecgwd: unknown log level "
+				        "'%s'\n",
+				        optarg);
 				return 2;
 			}
 			break;

@@ -26,11 +26,11 @@ void gw_log(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void gw_vlog(int level, const char *fmt, va_list ap);
 
-#define gw_err(...)	gw_log(GW_LOG_ERR, __VA_ARGS__)
-#define gw_warn(...)	gw_log(GW_LOG_WARNING, __VA_ARGS__)
-#define gw_notice(...)	gw_log(GW_LOG_NOTICE, __VA_ARGS__)
-#define gw_info(...)	gw_log(GW_LOG_INFO, __VA_ARGS__)
-#define gw_debug(...)	gw_log(GW_LOG_DEBUG, __VA_ARGS__)
+#define gw_err(...)    gw_log(GW_LOG_ERR, __VA_ARGS__)
+#define gw_warn(...)   gw_log(GW_LOG_WARNING, __VA_ARGS__)
+#define gw_notice(...) gw_log(GW_LOG_NOTICE, __VA_ARGS__)
+#define gw_info(...)   gw_log(GW_LOG_INFO, __VA_ARGS__)
+#define gw_debug(...)  gw_log(GW_LOG_DEBUG, __VA_ARGS__)
 
 /*
  * Durable writes.  gw_file_replace() writes a whole file through a temporary

@@ -44,9 +44,9 @@ gw_log_level_parse(const char *name)
 		const char *name;
 		int level;
 	} names[] = {
-	    {"err", GW_LOG_ERR},	 {"error", GW_LOG_ERR},
+	    {"err", GW_LOG_ERR},         {"error", GW_LOG_ERR},
 	    {"warning", GW_LOG_WARNING}, {"warn", GW_LOG_WARNING},
-	    {"notice", GW_LOG_NOTICE},	 {"info", GW_LOG_INFO},
+	    {"notice", GW_LOG_NOTICE},   {"info", GW_LOG_INFO},
 	    {"debug", GW_LOG_DEBUG},
 	};
 	size_t i;
@@ -62,8 +62,8 @@ gw_log_level_parse(const char *name)
 void
 gw_vlog(int level, const char *fmt, va_list ap)
 {
-	static const char *const tags[] = {"", "", "", "error", "warning",
-					   "notice", "info", "debug"};
+	static const char *const tags[] = {
+	    "", "", "", "error", "warning", "notice", "info", "debug"};
 	char tbuf[32];
 	struct tm tm;
 	time_t now;
@@ -78,7 +78,7 @@ gw_vlog(int level, const char *fmt, va_list ap)
 	localtime_r(&now, &tm);
 	strftime(tbuf, sizeof(tbuf), "%Y-%m-%d %H:%M:%S", &tm);
 	fprintf(stderr, "%s %s[%s]: ", tbuf, log_ident,
-	    (level >= 0 && level <= 7) ? tags[level] : "?");
+	        (level >= 0 && level <= 7) ? tags[level] : "?");
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

@@ -12,6 +12,8 @@ agentXSocket $T/agentx.sock
 agentaddress $AGENT
 rocommunity public 127.0.0.1
 rwcommunity private 127.0.0.1
+# generous: a SET waits for the subagent's fsync, and CI machines are busy
+agentxTimeout 10
 EOC
 start_snmpd() {
 	"$SNMPD" -f -Lf "$T/snmpd.log" -C -c "$T/snmpd.conf" -p "$T/snmpd.pid" &

@@ -42,8 +42,10 @@ start_gw() {
 wait_ready() {
 	local i
 	for i in $(seq 1 100); do
-		if snmpget -v2c -c public -r0 -t1 -Oqv "$AGENT" ipsecGlobEnable.0 \
-			>/dev/null 2>&1; then return 0; fi
+		# An AgentX master answers noSuchObject until we registered.
+		case "$(snmpget -v2c -c public -r0 -t1 -Oqv "$AGENT" ipsecGlobEnable.0 2>&1)" in
+		true | false) return 0 ;;
+		esac
 		kill -0 "$GW_PID" 2>/dev/null || { cat "$T/gw.log"; fail "ipsecgwd died"; exit 1; }
 		sleep 0.1
 	done

@@ -143,12 +143,16 @@ first_start_defaults(void **state)
 
 	assert_true(fx_open(fx));
 	/* The wizard's defaults: profiles and the IKE pre rule exist. */
-	assert_true(agent_store_table(fx->st, tu_gid("ikeProfileTable"))->n > 0);
-	assert_true(agent_store_table(fx->st, tu_gid("ipsecProfileTable"))->n > 0);
-	assert_true(agent_store_table(fx->st, tu_gid("ikeProposalTable"))->n > 0);
-	assert_true(
-	    agent_store_table(fx->st, tu_gid("ipsecProposalTable"))->n > 0);
-	assert_true(agent_store_table(fx->st, tu_gid("ipsecTrafficTable"))->n > 0);
+	assert_true(agent_store_table(fx->st, tu_gid("ikeProfileTable"))->n >
+	            0);
+	assert_true(agent_store_table(fx->st, tu_gid("ipsecProfileTable"))->n >
+	            0);
+	assert_true(agent_store_table(fx->st, tu_gid("ikeProposalTable"))->n >
+	            0);
+	assert_true(agent_store_table(fx->st, tu_gid("ipsecProposalTable"))->n >
+	            0);
+	assert_true(agent_store_table(fx->st, tu_gid("ipsecTrafficTable"))->n >
+	            0);
 	path(p, sizeof(p), fx, "state.conf");
 	assert_int_equal(stat(p, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
@@ -164,12 +168,12 @@ round_trip(void **state)
 	add_peer(fx, 1, "one");
 	add_peer(fx, 2, "two with \"quotes\" and \\");
 	before = dump(fx->st);
-	assert_true(fx_open(fx));	/* replays the journal */
+	assert_true(fx_open(fx)); /* replays the journal */
 	after = dump(fx->st);
 	assert_string_equal(before, after);
 	free(after);
 	assert_int_equal(agent_persist_compact(fx->p), 0);
-	assert_true(fx_open(fx));	/* from the snapshot alone */
+	assert_true(fx_open(fx)); /* from the snapshot alone */
 	after = dump(fx->st);
 	assert_string_equal(before, after);
 	free(before);
@@ -251,7 +255,7 @@ corrupt_snapshot_refused(void **state)
 	assert_false(fx_open(fx));
 	again = slurp(sp, &len2);
 	assert_int_equal(len, len2);
-	assert_memory_equal(again, bad, len);	/* nothing overwritten */
+	assert_memory_equal(again, bad, len); /* nothing overwritten */
 	free(again);
 	/*
 	 * Every truncated prefix of the snapshot is refused too (only the
@@ -295,14 +299,14 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(first_start_defaults, setup,
-		teardown),
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
 	    cmocka_unit_test_setup_teardown(journal_every_prefix, setup,
-		teardown),
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(corrupt_snapshot_refused, setup,
-		teardown),
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(corrupt_journal_middle_refused,
-		setup, teardown),
+	                                    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

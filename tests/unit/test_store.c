@@ -37,9 +37,10 @@ make_peer(struct agent_store *st, int32_t idx, const char *descr)
 	enum agent_err err;
 
 	err = tu_set_int(t, PEER, idx, "ipsecPeerRowStatus",
-	    AGENT_RS_CREATEANDGO, 0);
+	                 AGENT_RS_CREATEANDGO, 0);
 	if (err == AGENT_OK)
-		err = tu_set_str(t, PEER, idx, "ipsecPeerDescription", descr, 1);
+		err =
+		    tu_set_str(t, PEER, idx, "ipsecPeerDescription", descr, 1);
 	if (err == AGENT_OK)
 		err = tu_run(t);
 	agent_txn_free(t);
@@ -56,15 +57,18 @@ create_and_go(void **state)
 	r = tu_row(st, PEER, 7);
 	assert_non_null(r);
 	assert_int_equal(tu_int(st, PEER, 7, "ipsecPeerRowStatus"),
-	    AGENT_RS_ACTIVE);
-	assert_memory_equal(r->v[tu_pos(tu_gid(PEER), "ipsecPeerDescription")].s,
+	                 AGENT_RS_ACTIVE);
+	assert_memory_equal(
+	    r->v[tu_pos(tu_gid(PEER), "ipsecPeerDescription")].s,
 	    "branch office", 13);
 	/* Admin status has its DEFVAL up(1). */
 	assert_int_equal(tu_int(st, PEER, 7, "ipsecPeerAdminStatus"), 1);
 	/* Creating it again is inconsistentValue and changes nothing. */
-	assert_int_equal(make_peer(st, 7, "other"), AGENT_ERR_INCONSISTENTVALUE);
+	assert_int_equal(make_peer(st, 7, "other"),
+	                 AGENT_ERR_INCONSISTENTVALUE);
 	r = tu_row(st, PEER, 7);
-	assert_memory_equal(r->v[tu_pos(tu_gid(PEER), "ipsecPeerDescription")].s,
+	assert_memory_equal(
+	    r->v[tu_pos(tu_gid(PEER), "ipsecPeerDescription")].s,
 	    "branch office", 13);
 }
 
@@ -74,7 +78,7 @@ column_of_missing_row(void **state)
 	struct agent_txn *t = agent_txn_new(*state);
 
 	assert_int_equal(tu_set_str(t, PEER, 3, "ipsecPeerDescription", "x", 0),
-	    AGENT_OK);
+	                 AGENT_OK);
 	assert_int_equal(agent_txn_prepare(t), AGENT_ERR_INCONSISTENTNAME);
 	assert_int_equal(t->err_vb, 0);
 	agent_txn_free(t);
@@ -89,22 +93,22 @@ bad_values(void **state)
 
 	memset(longdescr, 'a', sizeof(longdescr) - 1);
 	longdescr[sizeof(longdescr) - 1] = '\0';
-	assert_int_equal(tu_set_str(t, PEER, 1, "ipsecPeerDescription",
-			     longdescr, 0),
+	assert_int_equal(
+	    tu_set_str(t, PEER, 1, "ipsecPeerDescription", longdescr, 0),
 	    AGENT_ERR_WRONGLENGTH);
-	assert_int_equal(tu_set_str(t, PEER, 1, "ipsecPeerDescription",
-			     "tab\there", 0),
+	assert_int_equal(
+	    tu_set_str(t, PEER, 1, "ipsecPeerDescription", "tab\there", 0),
 	    AGENT_ERR_WRONGVALUE);
 	assert_int_equal(tu_set_int(t, PEER, 1, "ipsecPeerAdminStatus", 9, 0),
-	    AGENT_ERR_WRONGVALUE);
+	                 AGENT_ERR_WRONGVALUE);
 	assert_int_equal(tu_set_int(t, PEER, 1, "ipsecPeerAdminStatus", 0, 0),
-	    AGENT_ERR_WRONGVALUE);
+	                 AGENT_ERR_WRONGVALUE);
 	/* notReady can be read but never written. */
-	assert_int_equal(tu_set_int(t, PEER, 1, "ipsecPeerRowStatus",
-			     AGENT_RS_NOTREADY, 0),
+	assert_int_equal(
+	    tu_set_int(t, PEER, 1, "ipsecPeerRowStatus", AGENT_RS_NOTREADY, 0),
 	    AGENT_ERR_WRONGVALUE);
 	assert_int_equal(tu_set_int(t, PEER, 1, "ipsecPeerOperStatus", 1, 0),
-	    AGENT_ERR_NOTWRITABLE);
+	                 AGENT_ERR_NOTWRITABLE);
 	agent_txn_free(t);
 }
 
@@ -115,18 +119,18 @@ wait_then_activate(void **state)
 	struct agent_txn *t = agent_txn_new(st);
 
 	assert_int_equal(tu_set_int(t, PEER, 2, "ipsecPeerRowStatus",
-			     AGENT_RS_CREATEANDWAIT, 0),
-	    AGENT_OK);
+	                            AGENT_RS_CREATEANDWAIT, 0),
+	                 AGENT_OK);
 	assert_int_equal(tu_run(t), AGENT_OK);
 	agent_txn_free(t);
 	assert_int_equal(tu_int(st, PEER, 2, "ipsecPeerRowStatus"),
-	    AGENT_RS_NOTINSERVICE);
+	                 AGENT_RS_NOTINSERVICE);
 	t = agent_txn_new(st);
 	tu_set_int(t, PEER, 2, "ipsecPeerRowStatus", AGENT_RS_ACTIVE, 0);
 	assert_int_equal(tu_run(t), AGENT_OK);
 	agent_txn_free(t);
 	assert_int_equal(tu_int(st, PEER, 2, "ipsecPeerRowStatus"),
-	    AGENT_RS_ACTIVE);
+	                 AGENT_RS_ACTIVE);
 	/* active on a row that does not exist is inconsistentValue. */
 	t = agent_txn_new(st);
 	tu_set_int(t, PEER, 99, "ipsecPeerRowStatus", AGENT_RS_ACTIVE, 0);
@@ -184,7 +188,9 @@ all_or_nothing(void **state)
 	assert_int_not_equal(tu_run(t), AGENT_OK);
 	agent_txn_free(t);
 	assert_memory_equal(
-	    tu_row(st, PEER, 1)->v[tu_pos(tu_gid(PEER), "ipsecPeerDescription")].s,
+	    tu_row(st, PEER, 1)
+	        ->v[tu_pos(tu_gid(PEER), "ipsecPeerDescription")]
+	        .s,
 	    "first", 5);
 	assert_null(tu_row(st, PEER, 8));
 }
@@ -206,7 +212,9 @@ undo(void **state)
 	agent_txn_free(t);
 	assert_null(tu_row(st, PEER, 9));
 	assert_memory_equal(
-	    tu_row(st, PEER, 1)->v[tu_pos(tu_gid(PEER), "ipsecPeerDescription")].s,
+	    tu_row(st, PEER, 1)
+	        ->v[tu_pos(tu_gid(PEER), "ipsecPeerDescription")]
+	        .s,
 	    "first", 5);
 }
 
@@ -230,11 +238,13 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(create_and_go, setup, teardown),
 	    cmocka_unit_test_setup_teardown(column_of_missing_row, setup,
-		teardown),
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(bad_values, setup, teardown),
-	    cmocka_unit_test_setup_teardown(wait_then_activate, setup, teardown),
+	    cmocka_unit_test_setup_teardown(wait_then_activate, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(destroy, setup, teardown),
-	    cmocka_unit_test_setup_teardown(dangling_reference, setup, teardown),
+	    cmocka_unit_test_setup_teardown(dangling_reference, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(all_or_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(undo, setup, teardown),
 	    cmocka_unit_test_setup_teardown(scalars, setup, teardown),

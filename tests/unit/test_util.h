@@ -35,8 +35,8 @@ tu_pos(int gid, const char *obj)
 
 /* Records an integer varbind number vb in t. */
 static inline enum agent_err
-tu_set_int(struct agent_txn *t, const char *table, int32_t idx,
-    const char *obj, int64_t val, int vb)
+tu_set_int(struct agent_txn *t, const char *table, int32_t idx, const char *obj,
+           int64_t val, int vb)
 {
 	int gid = tu_gid(table);
 	struct agent_val v = {.i = val, .set = 1};
@@ -45,12 +45,12 @@ tu_set_int(struct agent_txn *t, const char *table, int32_t idx,
 }
 
 static inline enum agent_err
-tu_set_str(struct agent_txn *t, const char *table, int32_t idx,
-    const char *obj, const char *s, int vb)
+tu_set_str(struct agent_txn *t, const char *table, int32_t idx, const char *obj,
+           const char *s, int vb)
 {
 	int gid = tu_gid(table);
-	struct agent_val v = {.s = (uint8_t *)(uintptr_t)s,
-	    .len = (uint32_t)strlen(s), .set = 1};
+	struct agent_val v = {
+	    .s = (uint8_t *)(uintptr_t)s, .len = (uint32_t)strlen(s), .set = 1};
 
 	return agent_txn_set(t, gid, idx, tu_pos(gid, obj), &v, vb);
 }
