@@ -55,6 +55,26 @@ snmp_log_cb(int major, int minor, void *server, void *client)
 	return 0;
 }
 
+/*
+ * Pushes committed changes to whoever acts on them.  The engines subscribe
+ * here as they arrive; the agent itself follows ipsecGlobLogLevel.
+ */
+static void
+on_commit(void *arg, int gid, const struct agent_row *old_row,
+          const struct agent_row *new_row)
+{
+	(void)arg;
+	if (gid == AGENT_G_ipsecGlobals && new_row != NULL &&
+	    (old_row == NULL || old_row->v[AGENT_C_ipsecGlobLogLevel].i !=
+	                            new_row->v[AGENT_C_ipsecGlobLogLevel].i)) {
+		/* The MIB counts emerg(1)..debug(8), syslog 0..7. */
+		int level = (int)new_row->v[AGENT_C_ipsecGlobLogLevel].i - 1;
+
+		gw_log_set_level(level < GW_LOG_ERR ? GW_LOG_ERR : level);
+		gw_notice("log level is now %d", level);
+	}
+}
+
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -160,6 +180,7 @@ agent_main(const struct agent_opts *o)
 		       o->state_dir);
 		goto out;
 	}
+	agent_store_set_observer(st, on_commit, NULL);
 	base = event_base_new();
 	if (base == NULL || snmp_start(o, st) < 0)
 		goto out;
