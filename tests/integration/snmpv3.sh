@@ -1,0 +1,30 @@
+# SNMP access from DIR/ipsecgwd.conf: an SNMPv3 authPriv user works, a wrong
+# pass phrase and the try-it v2c communities are refused once the file exists.
+source "$(dirname "$0")/lib.sh"
+mkdir -m 700 "$T/state"
+cat >"$T/state/ipsecgwd.conf" <<'EOC'
+createUser ops SHA "ops-auth-passphrase" AES "ops-priv-passphrase"
+rwuser ops priv
+EOC
+PORT=$(free_port)
+AGENT="udp:127.0.0.1:$PORT"
+"$IPSECGWD" --foreground --state-dir "$T/state" --master "$AGENT" >>"$T/gw.log" 2>&1 &
+GW_PID=$!
+PIDS+=("$GW_PID")
+V3=(-v3 -l authPriv -u ops -a SHA -A ops-auth-passphrase -x AES -X ops-priv-passphrase -r1 -t3)
+up=0
+for _ in $(seq 1 100); do
+	snmpget "${V3[@]}" -r0 -t1 "$AGENT" ipsecGlobEnable.0 >/dev/null 2>&1 && { up=1; break; }
+	sleep 0.1
+done
+[ $up -eq 1 ] && ok "SNMPv3 authPriv user answers" || { fail "no answer over SNMPv3"; cat "$T/gw.log"; }
+snmpset "${V3[@]}" "$AGENT" ipsecPeerRowStatus.1 i createAndGo ipsecPeerDescription.1 s v3 >/dev/null \
+	&& ok "SNMPv3 SET" || fail "SNMPv3 SET refused"
+out=$(snmpget -v3 -l authPriv -u ops -a SHA -A wrong-passphrase -x AES -X ops-priv-passphrase -r0 -t2 \
+	"$AGENT" ipsecPeerDescription.1 2>&1) && fail "wrong pass phrase accepted: $out" || ok "wrong pass phrase refused"
+out=$(snmpget -v2c -c public -r0 -t2 "$AGENT" ipsecPeerDescription.1 2>&1) && fail "v2c public still answers: $out" \
+	|| ok "try-it v2c community gone once ipsecgwd.conf exists"
+out=$(snmpget -v3 -l noAuthNoPriv -u ops -r0 -t2 "$AGENT" ipsecPeerDescription.1 2>&1) && fail "noAuthNoPriv accepted" \
+	|| ok "noAuthNoPriv refused for a priv user"
+grep -q "ops-auth-passphrase" "$T/gw.log" && fail "pass phrase in the log" || ok "pass phrase not in the log"
+finish
