@@ -15,6 +15,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <event2/event.h>
 #include <signal.h>
 #include <stdio.h>
@@ -180,6 +181,8 @@ agent_main(const struct agent_opts *o)
 		       o->state_dir);
 		goto out;
 	}
+	/* Loading read whole files; give that memory back to the system. */
+	malloc_trim(0);
 	agent_store_set_observer(st, on_commit, NULL);
 	base = event_base_new();
 	if (base == NULL || snmp_start(o, st) < 0)
