@@ -60,6 +60,15 @@ snmp_log_cb(int major, int minor, void *server, void *client)
  * Pushes committed changes to whoever acts on them.  The engines subscribe
  * here as they arrive; the agent itself follows ipsecGlobLogLevel.
  */
+/* The MIB counts emerg(1)..debug(8), syslog 0..7. */
+static void
+apply_log_level(const struct agent_row *glob)
+{
+	int level = (int)glob->v[AGENT_C_ipsecGlobLogLevel].i - 1;
+
+	gw_log_set_level(level < GW_LOG_ERR ? GW_LOG_ERR : level);
+}
+
 static void
 on_commit(void *arg, int gid, const struct agent_row *old_row,
           const struct agent_row *new_row)
@@ -68,11 +77,9 @@ on_commit(void *arg, int gid, const struct agent_row *old_row,
 	if (gid == AGENT_G_ipsecGlobals && new_row != NULL &&
 	    (old_row == NULL || old_row->v[AGENT_C_ipsecGlobLogLevel].i !=
 	                            new_row->v[AGENT_C_ipsecGlobLogLevel].i)) {
-		/* The MIB counts emerg(1)..debug(8), syslog 0..7. */
-		int level = (int)new_row->v[AGENT_C_ipsecGlobLogLevel].i - 1;
-
-		gw_log_set_level(level < GW_LOG_ERR ? GW_LOG_ERR : level);
-		gw_notice("log level is now %d", level);
+		apply_log_level(new_row);
+		gw_notice("log level is now %d",
+		          (int)new_row->v[AGENT_C_ipsecGlobLogLevel].i - 1);
 	}
 }
 
@@ -168,7 +175,8 @@ agent_main(const struct agent_opts *o)
 	struct agent_ev *ev = NULL;
 	int rc = 1;
 
-	gw_log_init(APPNAME, !o->foreground, o->log_level);
+	gw_log_init(APPNAME, !o->foreground,
+	            o->log_level >= 0 ? o->log_level : GW_LOG_NOTICE);
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
 	st = agent_store_new();
@@ -181,6 +189,8 @@ agent_main(const struct agent_opts *o)
 		       o->state_dir);
 		goto out;
 	}
+	if (o->log_level < 0)
+		apply_log_level(agent_store_get(st, AGENT_G_ipsecGlobals, 0));
 	/* Loading read whole files; give that memory back to the system. */
 	malloc_trim(0);
 	agent_store_set_observer(st, on_commit, NULL);

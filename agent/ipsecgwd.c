@@ -45,8 +45,9 @@ main(int argc, char **argv)
 	struct agent_opts o = {
 	    .state_dir = AGENT_DEFAULT_STATE_DIR,
 	    .master_addr = AGENT_DEFAULT_MASTER,
-	    .log_level = GW_LOG_NOTICE,
+	    .log_level = -1, /* from ipsecGlobLogLevel */
 	};
+	char abs_dir[4096];
 	int c;
 
 	while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
@@ -90,6 +91,19 @@ main(int argc, char **argv)
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
+	}
+	/* daemon() changes to /: keep a relative state directory valid. */
+	if (o.state_dir[0] != '/') {
+		char cwd[2048];
+
+		if (getcwd(cwd, sizeof(cwd)) == NULL ||
+		    snprintf(abs_dir, sizeof(abs_dir), "%s/%s", cwd,
+		             o.state_dir) >= (int)sizeof(abs_dir)) {
+			fprintf(stderr, "ipsecgwd: state directory path too "
+			                "long\n");
+			return 2;
+		}
+		o.state_dir = abs_dir;
 	}
 	if (!o.foreground && daemon(0, 0) < 0) {
 		perror("ipsecgwd: daemon");
