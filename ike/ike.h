@@ -1,0 +1,151 @@
+/*
+ * ike.h - the public interface of the IKEv1 engine: the configuration the
+ * agent pushes into it (already resolved: no "default" values, no MIB
+ * knowledge), the events it reports back (state of peers and SAs, for the
+ * MIB and for traps), and the narrow SA interface towards the dataplane.
+ *
+ * Numbers are wire numbers: IKE attribute values (RFC 2409 appendix A) for
+ * phase 1, IPsec DOI values (RFC 2407) for phase 2, IANA group numbers, and
+ * the private-use values of ike_crypto.h where IANA has none.
+ */
+#ifndef IPSECGW_IKE_H
+#define IPSECGW_IKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_base;
+
+#define IKE_CONF_MAX_PROPS 16
+#define IKE_CONF_STR       256
+
+/* Lifetime matching policy (I2). */
+enum ike_life_policy {
+	IKE_LIFE_LOOSE = 1, /* accept and use the peer's */
+	IKE_LIFE_STRICT,    /* only exactly ours */
+	IKE_LIFE_NOTIFY,    /* accept larger, use ours, RESPONDER-LIFETIME */
+};
+
+/* 0 in seconds or kbytes means no limit of that kind. */
+struct ike_lifetime {
+	uint32_t seconds;
+	uint32_t kbytes;
+	uint8_t policy; /* enum ike_life_policy */
+};
+
+/* Which phase 1 exchanges are proposed and accepted (I5). */
+enum ike_mode_policy {
+	IKE_MODE_MAIN = 1,   /* propose Main Mode, accept both */
+	IKE_MODE_AGGRESSIVE, /* propose Aggressive Mode, accept both */
+	IKE_MODE_MAIN_ONLY,
+	IKE_MODE_AGGRESSIVE_ONLY,
+};
+
+/* Heartbeats (I6): RFC 3706 DPD. */
+enum ike_heartbeats {
+	IKE_HB_NONE = 1,
+	IKE_HB_EXPECT,
+	IKE_HB_SEND,
+	IKE_HB_BOTH,
+};
+
+struct ike_p1_prop {
+	uint16_t enc;    /* IKE_ATTR encryption value */
+	uint16_t keylen; /* bits, 0: the cipher's default */
+	uint16_t hash;   /* IKE_ATTR hash value */
+};
+
+struct ike_p1_conf {
+	struct ike_p1_prop props[IKE_CONF_MAX_PROPS];
+	uint8_t nprops;
+	uint16_t group;              /* IANA DH group */
+	uint16_t auth;               /* IKE_ATTR authentication method value */
+	uint8_t mode;                /* enum ike_mode_policy */
+	uint8_t heartbeats;          /* enum ike_heartbeats */
+	uint8_t natt;                /* 1: NAT traversal allowed */
+	int32_t block_time;          /* seconds, 0: never block */
+	char local_id[IKE_CONF_STR]; /* "" = local address */
+	struct ike_lifetime life;
+};
+
+struct ike_p2_prop {
+	uint8_t proto;      /* IPsec DOI protocol: AH 2, ESP 3 */
+	uint16_t transform; /* ESP or AH transform ID */
+	uint16_t keylen;    /* bits, 0: default */
+	uint16_t auth;      /* Authentication Algorithm attribute, 0 none */
+};
+
+enum ike_ipcomp {
+	IKE_IPCOMP_ALLOW = 1, /* accept with or without, propose first */
+	IKE_IPCOMP_NEVER,
+	IKE_IPCOMP_FORCE,
+};
+
+struct ike_p2_conf {
+	struct ike_p2_prop props[IKE_CONF_MAX_PROPS];
+	uint8_t nprops;
+	uint8_t ipcomp;     /* enum ike_ipcomp */
+	uint16_t pfs_group; /* 0: no PFS */
+	uint8_t heartbeats; /* enum ike_heartbeats */
+	uint8_t pmtu;       /* 1: propagate path MTU */
+	struct ike_lifetime life;
+};
+
+/* A traffic selector side (P4); addresses in host order. */
+enum ike_sel_type {
+	IKE_SEL_HOST = 1,
+	IKE_SEL_NET,
+	IKE_SEL_RANGE,
+	IKE_SEL_OWN,  /* the gateway's own address */
+	IKE_SEL_DHCP, /* the address a remote host leased */
+	IKE_SEL_PEER, /* the peer's own address */
+};
+
+struct ike_sel {
+	uint8_t type;  /* enum ike_sel_type */
+	uint32_t addr; /* host, network or first address */
+	uint32_t end;  /* net: prefix length; range: last address */
+	uint16_t port; /* 0: any */
+};
+
+/* One protect entry of a peer's traffic list. */
+struct ike_traffic {
+	int32_t index; /* ipsecTrIndex */
+	uint8_t proto; /* IP protocol, 0: any */
+	struct ike_sel local;
+	struct ike_sel remote;
+	struct ike_p2_conf p2;
+};
+
+/* A peer as the engine needs it (P, I, S resolved by the agent). */
+struct ike_peer_conf {
+	int32_t index; /* ipsecPeerIndex */
+	uint8_t admin; /* 1 up, 2 down, 3 dialup, 4 callback */
+	char name[IKE_CONF_STR];
+	char address[IKE_CONF_STR]; /* IP or host name, "" = unknown */
+	char ids[IKE_CONF_STR];     /* comma-separated, "" = the address */
+	uint8_t psk[255];
+	uint16_t psk_len;
+	struct ike_p1_conf p1;
+	struct ike_traffic *traffic; /* protect entries, in order */
+	size_t ntraffic;
+};
+
+/* Global engine settings (ipsecGlobals). */
+struct ike_global_conf {
+	uint16_t ike_port;  /* 500 */
+	uint16_t natt_port; /* 4500 */
+	uint8_t max_retries;
+	uint32_t retry_ms;    /* first retransmission */
+	uint32_t retry_max_s; /* longest wait between two */
+	uint32_t max_nego_s;  /* whole negotiation */
+	uint32_t max_sas;
+	uint32_t max_half_open;
+	uint8_t zero_cookies; /* zeroed SPI in phase 1 proposals */
+	uint8_t cookie_size;  /* its length */
+	uint8_t no_initial_contact;
+	uint8_t trust_icmp;
+	uint16_t max_key_len; /* bits */
+};
+
+#endif
