@@ -140,7 +140,10 @@ gw_str_unquote(const char **pp, uint8_t **out, size_t *lenp)
 		}
 	}
 	buf[n] = '\0';
-	*out = buf;
+	/* The buffer was sized for the rest of the input: keep only n. */
+	*out = realloc(buf, n + 1);
+	if (*out == NULL)
+		*out = buf;
 	*lenp = n;
 	*pp = p + 1;
 	return 0;
