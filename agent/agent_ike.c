@@ -374,7 +374,8 @@ traffic(struct agent_store *st, const struct agent_row *peer,
 {
 	struct agent_table *t =
 	    agent_store_table(st, AGENT_G_ipsecTrafficTable);
-	const struct agent_row **mine = calloc(t->n + 1, sizeof(*mine));
+	const struct agent_row **mine =
+	    calloc(t->n + 1, sizeof(const struct agent_row *));
 	int32_t marker =
 	    (int32_t)peer->v[AGENT_C_ipsecPeerActiveTrafficEntry].i;
 	size_t i, n = 0, start = 0;
@@ -389,7 +390,7 @@ traffic(struct agent_store *st, const struct agent_row *peer,
 		    r->v[AGENT_C_ipsecTrRowStatus].i == AGENT_RS_ACTIVE)
 			mine[n++] = r;
 	}
-	qsort(mine, n, sizeof(*mine), tr_cmp);
+	qsort(mine, n, sizeof(const struct agent_row *), tr_cmp);
 	for (i = 0; marker != 0 && i < n; i++)
 		if (mine[i]->index == marker)
 			start = i;
