@@ -141,9 +141,13 @@ gw_str_unquote(const char **pp, uint8_t **out, size_t *lenp)
 	}
 	buf[n] = '\0';
 	/* The buffer was sized for the rest of the input: keep only n. */
-	*out = realloc(buf, n + 1);
-	if (*out == NULL)
+	*out = malloc(n + 1);
+	if (*out == NULL) {
 		*out = buf;
+	} else {
+		memcpy(*out, buf, n + 1);
+		free(buf);
+	}
 	*lenp = n;
 	*pp = p + 1;
 	return 0;
