@@ -11,7 +11,10 @@ struct agent_opts {
 	const char *master_addr;   /* embedded master transport */
 	int log_level;             /* GW_LOG_* */
 	int foreground;
-	int snmp_debug; /* Net-SNMP's own debug tokens */
+	int snmp_debug;       /* Net-SNMP's own debug tokens */
+	const char *ike_bind; /* IKE address, NULL: all */
+	int ike_port;         /* -1: ipsecGlobIkePort, 0: any free */
+	int natt_port;        /* -1: ipsecGlobNatTPort, 0: any free */
 };
 
 #define AGENT_DEFAULT_MASTER    "udp:127.0.0.1:1161"

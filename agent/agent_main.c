@@ -5,6 +5,7 @@
  * libevent loop until SIGTERM or SIGINT.
  */
 #include "agent.h"
+#include "agent_engine.h"
 #include "agent_persist.h"
 #include "agent_snmp.h"
 
@@ -14,6 +15,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <malloc.h>
 #include <event2/event.h>
@@ -74,6 +76,7 @@ on_commit(void *arg, int gid, const struct agent_row *old_row,
           const struct agent_row *new_row)
 {
 	(void)arg;
+	agent_engine_changed(gid, old_row, new_row);
 	if (gid == AGENT_G_ipsecGlobals && new_row != NULL &&
 	    (old_row == NULL || old_row->v[AGENT_C_ipsecGlobLogLevel].i !=
 	                            new_row->v[AGENT_C_ipsecGlobLogLevel].i)) {
@@ -100,7 +103,13 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 static int
 snmp_config_paths(const struct agent_opts *o)
 {
+	static const char *const try_it[] = {
+	    "rocommunity public 127.0.0.1 -V ipsecgwAll",
+	    "rwcommunity private 127.0.0.1 -V ipsecgwAll",
+	    "view ipsecgwAll included .1",
+	};
 	char path[4096], persist[4096];
+	size_t i;
 
 	snprintf(path, sizeof(path), "%s/" APPNAME ".conf", o->state_dir);
 	snprintf(persist, sizeof(persist), "%s/snmp", o->state_dir);
@@ -116,11 +125,11 @@ snmp_config_paths(const struct agent_opts *o)
 		gw_notice("no %s: try-it default, v2c on 127.0.0.1 only "
 		          "(community public read-only, private read-write)",
 		          path);
-		netsnmp_config_remember(
-		    strdup("rocommunity public 127.0.0.1 -V ipsecgwAll"));
-		netsnmp_config_remember(
-		    strdup("rwcommunity private 127.0.0.1 -V ipsecgwAll"));
-		netsnmp_config_remember(strdup("view ipsecgwAll included .1"));
+		/* Net-SNMP keeps each line and frees it later. */
+		// NOLINTBEGIN(clang-analyzer-unix.Malloc)
+		for (i = 0; i < sizeof(try_it) / sizeof(try_it[0]); i++)
+			netsnmp_config_remember(strdup(try_it[i]));
+		// NOLINTEND(clang-analyzer-unix.Malloc)
 	}
 	return 0;
 }
@@ -165,6 +174,26 @@ snmp_start(const struct agent_opts *o, struct agent_store *st)
 	return 0;
 }
 
+/* The IKE engine; a port it cannot bind stops the daemon, clearly. */
+static int
+start_ike(const struct agent_opts *o, struct agent_store *st,
+          struct event_base *base)
+{
+	struct in_addr a = {0};
+
+	if (o->ike_bind != NULL && inet_pton(AF_INET, o->ike_bind, &a) != 1) {
+		gw_err("--ike-bind %s is not an IPv4 address", o->ike_bind);
+		return -1;
+	}
+	if (agent_engine_start(st, base, ntohl(a.s_addr), o->ike_port,
+	                       o->natt_port) < 0) {
+		gw_err("cannot start IKE (is another IKE daemon using UDP 500 "
+		       "or 4500?)");
+		return -1;
+	}
+	return 0;
+}
+
 int
 agent_main(const struct agent_opts *o)
 {
@@ -195,7 +224,7 @@ agent_main(const struct agent_opts *o)
 	malloc_trim(0);
 	agent_store_set_observer(st, on_commit, NULL);
 	base = event_base_new();
-	if (base == NULL || snmp_start(o, st) < 0)
+	if (base == NULL || snmp_start(o, st) < 0 || start_ike(o, st, base) < 0)
 		goto out;
 	ev = agent_ev_new(base);
 	sig_term = evsignal_new(base, SIGTERM, on_signal, base);
@@ -210,6 +239,7 @@ agent_main(const struct agent_opts *o)
 	event_base_dispatch(base);
 	rc = 0;
 out:
+	agent_engine_stop();
 	if (base != NULL) {
 		agent_snmp_unregister();
 		snmp_shutdown(APPNAME);

@@ -11,6 +11,20 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+static int
+port_arg(const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 0 || v > 65535) {
+		fprintf(stderr, "ipsecgwd: bad port '%s'\n", s);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
 static void
 usage(FILE *f)
 {
@@ -38,6 +52,9 @@ main(int argc, char **argv)
 	    {"foreground", no_argument, NULL, 'f'},
 	    {"log-level", required_argument, NULL, 'l'},
 	    {"snmp-debug", no_argument, NULL, 'D'},
+	    {"ike-bind", required_argument, NULL, 'b'},
+	    {"ike-port", required_argument, NULL, 'p'},
+	    {"natt-port", required_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -46,6 +63,8 @@ main(int argc, char **argv)
 	    .state_dir = AGENT_DEFAULT_STATE_DIR,
 	    .master_addr = AGENT_DEFAULT_MASTER,
 	    .log_level = -1, /* from ipsecGlobLogLevel */
+	    .ike_port = -1,
+	    .natt_port = -1,
 	};
 	char abs_dir[4096];
 	int c;
@@ -76,6 +95,15 @@ main(int argc, char **argv)
 			break;
 		case 'D':
 			o.snmp_debug = 1;
+			break;
+		case 'b':
+			o.ike_bind = optarg;
+			break;
+		case 'p':
+		case 'n':
+			if (port_arg(optarg,
+			             c == 'p' ? &o.ike_port : &o.natt_port) < 0)
+				return 2;
 			break;
 		case 'h':
 			usage(stdout);

@@ -148,4 +148,90 @@ struct ike_global_conf {
 	uint16_t max_key_len; /* bits */
 };
 
+/* An IPsec SA pair agreed in Quick Mode, handed to the dataplane. */
+struct ike_child_sa {
+	uint32_t index; /* ipsecSaTable row */
+	int32_t peer;
+	int32_t traffic;    /* ipsecTrIndex it protects */
+	uint8_t proto;      /* AH 2, ESP 3 */
+	uint16_t transform; /* ESP/AH transform ID */
+	uint16_t auth;      /* Authentication Algorithm attribute */
+	uint16_t keylen;    /* bits */
+	uint16_t encap;     /* IKE_ENCAP_* */
+	uint32_t spi_in, spi_out;
+	uint32_t local, remote;           /* tunnel endpoints, host order */
+	uint16_t local_port, remote_port; /* UDP encapsulation */
+	struct ike_sel local_sel, remote_sel;
+	uint8_t sel_proto;
+	struct ike_lifetime life;
+	/* KEYMAT, encryption key then integrity key, per direction.  Never
+	 * logged; the engine cleanses its copy after the callback. */
+	uint8_t key_in[128], key_out[128];
+	uint16_t key_len; /* bytes used in each */
+};
+
+/* An ISAKMP SA as the ikeSaTable shows it. */
+struct ike_sa_info {
+	uint32_t index;
+	int32_t peer;
+	uint8_t state; /* 1 negotiating, 2 established, 3 deleting */
+	uint8_t xchg;  /* IKE_XCHG_* */
+	uint8_t auth;  /* 1 PSK, 2 DSS, 3 RSA sig, 4 RSA enc */
+	uint8_t initiator;
+	uint16_t enc, hash, group, keylen;
+	uint32_t local, remote; /* host order */
+	uint16_t remote_port;
+	uint8_t icookie[8], rcookie[8];
+	uint8_t nat; /* 1 none, 2 local, 3 remote, 4 both, 5 off */
+	uint32_t lifetime_left;
+	char local_id[IKE_CONF_STR], remote_id[IKE_CONF_STR];
+};
+
+/* Peer operational states, as ipsecPeerOperStatus. */
+enum ike_peer_oper {
+	IKE_PEER_UP = 1,
+	IKE_PEER_DORMANT,
+	IKE_PEER_BLOCKED,
+	IKE_PEER_NEGOTIATING,
+};
+
+struct ike_callbacks {
+	void (*sa_update)(void *arg, const struct ike_sa_info *info);
+	void (*sa_delete)(void *arg, uint32_t index);
+	void (*child_install)(void *arg, const struct ike_child_sa *c);
+	void (*child_delete)(void *arg, uint32_t index);
+	/* reason: why a negotiation failed, "" otherwise */
+	void (*peer_state)(void *arg, int32_t peer, int oper,
+	                   const char *reason);
+};
+
+struct ike_engine;
+
+/*
+ * Starts the engine on the loop: binds the IKE and NAT-T ports of bind
+ * (0.0.0.0 for all), or ports 0 for tests.  NULL on failure (logged).
+ */
+struct ike_engine *ike_engine_new(struct event_base *base,
+                                  const struct ike_global_conf *g,
+                                  uint32_t bind, uint16_t port,
+                                  uint16_t natt_port,
+                                  const struct ike_callbacks *cb, void *arg);
+void ike_engine_free(struct ike_engine *e);
+void ike_engine_set_global(struct ike_engine *e,
+                           const struct ike_global_conf *g);
+/* Adds or replaces a peer (the engine copies c); -1 on bad input. */
+int ike_engine_peer_set(struct ike_engine *e, const struct ike_peer_conf *c);
+/* Removes a peer and deletes its SAs (with delete notifications). */
+void ike_engine_peer_remove(struct ike_engine *e, int32_t index);
+/*
+ * Sets up phase 1 (if needed) and Quick Mode for the peer's traffic entry
+ * (0: its first protect entry): dialup, callback and acquire use it.
+ */
+int ike_engine_initiate(struct ike_engine *e, int32_t peer, int32_t traffic);
+/* Deletes one ISAKMP SA or IPsec SA pair by its table index. */
+int ike_engine_delete_sa(struct ike_engine *e, uint32_t index);
+int ike_engine_delete_child(struct ike_engine *e, uint32_t index);
+uint16_t ike_engine_port(const struct ike_engine *e, int natt);
+uint64_t ike_engine_malformed(const struct ike_engine *e);
+
 #endif

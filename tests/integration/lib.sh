@@ -32,7 +32,8 @@ start_gw() {
 	shift
 	PORT=${PORT:-$(free_port)}
 	AGENT="udp:127.0.0.1:$PORT"
-	"$IPSECGWD" --foreground --state-dir "$dir" --master "$AGENT" "$@" \
+	"$IPSECGWD" --foreground --state-dir "$dir" --master "$AGENT" \
+		--ike-port 0 --natt-port 0 "$@" \
 		>>"$T/gw.log" 2>&1 &
 	GW_PID=$!
 	PIDS+=("$GW_PID")

@@ -1,0 +1,19 @@
+/*
+ * agent_engine.h - the agent's side of the IKE engine (agent_engine.c).
+ * Private to agent/.
+ */
+#ifndef IPSECGW_AGENT_ENGINE_H
+#define IPSECGW_AGENT_ENGINE_H
+
+#include "agent_store.h"
+
+struct event_base;
+
+/* ports < 0: from ipsecGlobIkePort / ipsecGlobNatTPort; 0: any free. */
+int agent_engine_start(struct agent_store *st, struct event_base *base,
+                       uint32_t bind, int ike_port, int natt_port);
+void agent_engine_stop(void);
+void agent_engine_changed(int gid, const struct agent_row *old_row,
+                          const struct agent_row *new_row);
+
+#endif

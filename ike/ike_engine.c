@@ -1,0 +1,289 @@
+/*
+ * ike_engine.c - the engine's front: peers pushed by the agent, the
+ * dispatch of received messages to the right ISAKMP SA (by cookies) and
+ * exchange, and the operations the agent asks for (initiate, delete).
+ */
+#include "ike_int.h"
+
+#include "common.h"
+
+#include <arpa/inet.h>
+#include <event2/event.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+ike_engine_resolve(const char *address, struct sockaddr_in *out)
+{
+	struct addrinfo hints = {0}, *res = NULL;
+
+	memset(out, 0, sizeof(*out));
+	out->sin_family = AF_INET;
+	if (address[0] == '\0')
+		return -1;
+	if (inet_pton(AF_INET, address, &out->sin_addr) == 1)
+		return 0;
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_DGRAM;
+	if (getaddrinfo(address, NULL, &hints, &res) != 0 || res == NULL)
+		return -1;
+	memcpy(out, res->ai_addr, sizeof(*out));
+	freeaddrinfo(res);
+	return 0;
+}
+
+struct ike_peer *
+ike_engine_peer(struct ike_engine *e, int32_t index)
+{
+	struct ike_peer *p;
+
+	for (p = e->peers; p != NULL && p->conf.index != index; p = p->next)
+		;
+	return p;
+}
+
+/* The peer whose configured address is sin's, else one without address. */
+struct ike_peer *
+ike_engine_peer_by_addr(struct ike_engine *e, const struct sockaddr_in *sin)
+{
+	struct ike_peer *p, *any = NULL;
+	struct in_addr a;
+
+	for (p = e->peers; p != NULL; p = p->next) {
+		if (inet_pton(AF_INET, p->conf.address, &a) == 1 &&
+		    a.s_addr == sin->sin_addr.s_addr)
+			return p;
+		if (p->conf.address[0] == '\0' && any == NULL)
+			any = p;
+	}
+	return any;
+}
+
+static void
+reap(struct ike_engine *e)
+{
+	struct ike_ph1 *sa, *next;
+
+	for (sa = e->sas; sa != NULL; sa = next) {
+		next = sa->next;
+		if (sa->state == IKE_SA_DEAD)
+			ike_sa_free(sa);
+	}
+}
+
+/* Every datagram of the IKE and NAT-T ports comes through here. */
+static void
+on_ike(void *arg, const struct ike_net_dgram *d)
+{
+	struct ike_engine *e = arg;
+	struct ike_msg m;
+	struct ike_ph1 *sa;
+	enum ike_pld_err err;
+
+	err = ike_pld_header(&m, d->data, d->len);
+	if (err != IKE_PLD_OK) {
+		e->malformed++;
+		gw_info("from %s: malformed ISAKMP header: %s",
+		        inet_ntoa(d->remote.sin_addr), ike_pld_err_str(err));
+		return;
+	}
+	sa = ike_sa_find(e, m.hdr.icookie, m.hdr.rcookie);
+	if (sa == NULL) {
+		if (m.hdr.exchange == IKE_XCHG_IDPROT &&
+		    ike_pld_parse(&m, d->data, d->len) == IKE_PLD_OK)
+			ike_mm_respond(e, d, &m);
+		else if (m.hdr.exchange == IKE_XCHG_IDPROT)
+			e->malformed++;
+		else
+			gw_info("from %s: exchange %u for an unknown SA "
+			        "dropped",
+			        inet_ntoa(d->remote.sin_addr), m.hdr.exchange);
+		reap(e);
+		return;
+	}
+	switch (m.hdr.exchange) {
+	case IKE_XCHG_IDPROT:
+		ike_mm_recv(sa, d, &m, d->data);
+		break;
+	case IKE_XCHG_QUICK:
+		ike_qm_recv(sa, d, d->data, d->len);
+		break;
+	case IKE_XCHG_INFO:
+		ike_info_recv(sa, d->data, d->len);
+		break;
+	default:
+		gw_info("ISAKMP SA %u: exchange type %u not supported",
+		        sa->index, m.hdr.exchange);
+		break;
+	}
+	reap(e);
+}
+
+struct ike_engine *
+ike_engine_new(struct event_base *base, const struct ike_global_conf *g,
+               uint32_t bind, uint16_t port, uint16_t natt_port,
+               const struct ike_callbacks *cb, void *arg)
+{
+	struct ike_engine *e;
+	struct ike_net_conf nc = {0};
+
+	if (ike_crypto_init() < 0)
+		return NULL;
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return NULL;
+	e->base = base;
+	e->g = *g;
+	e->cb = *cb;
+	e->cb_arg = arg;
+	nc.bind.s_addr = htonl(bind);
+	nc.port = port;
+	nc.natt_port = natt_port;
+	nc.ike_rx = on_ike;
+	nc.arg = e;
+	e->net = ike_net_new(base, &nc);
+	if (e->net == NULL) {
+		free(e);
+		return NULL;
+	}
+	/* Ports 0 (tests): what we got is what peers must use. */
+	e->g.ike_port = ike_net_port(e->net, 0);
+	e->g.natt_port = ike_net_port(e->net, 1);
+	return e;
+}
+
+void
+ike_engine_free(struct ike_engine *e)
+{
+	struct ike_peer *p;
+
+	if (e == NULL)
+		return;
+	while (e->sas != NULL)
+		ike_sa_free(e->sas);
+	while ((p = e->peers) != NULL) {
+		e->peers = p->next;
+		free(p->traffic);
+		ike_crypto_cleanse(p, sizeof(*p));
+		free(p);
+	}
+	ike_net_free(e->net);
+	free(e);
+}
+
+void
+ike_engine_set_global(struct ike_engine *e, const struct ike_global_conf *g)
+{
+	uint16_t port = e->g.ike_port, natt = e->g.natt_port;
+
+	e->g = *g;
+	e->g.ike_port = port; /* sockets stay where they are */
+	e->g.natt_port = natt;
+}
+
+int
+ike_engine_peer_set(struct ike_engine *e, const struct ike_peer_conf *c)
+{
+	struct ike_peer *p = ike_engine_peer(e, c->index);
+	struct ike_traffic *t = NULL;
+
+	if (c->ntraffic > 0) {
+		t = calloc(c->ntraffic, sizeof(*t));
+		if (t == NULL)
+			return -1;
+		memcpy(t, c->traffic, c->ntraffic * sizeof(*t));
+	}
+	if (p == NULL) {
+		p = calloc(1, sizeof(*p));
+		if (p == NULL) {
+			free(t);
+			return -1;
+		}
+		p->next = e->peers;
+		e->peers = p;
+	}
+	free(p->traffic);
+	p->conf = *c;
+	p->traffic = t;
+	p->conf.traffic = t;
+	return 0;
+}
+
+void
+ike_engine_peer_remove(struct ike_engine *e, int32_t index)
+{
+	struct ike_peer **pp, *p;
+	struct ike_ph1 *sa;
+
+	for (pp = &e->peers; (p = *pp) != NULL; pp = &p->next)
+		if (p->conf.index == index)
+			break;
+	if (p == NULL)
+		return;
+	for (sa = e->sas; sa != NULL; sa = sa->next)
+		if (sa->peer == p) {
+			if (sa->state == IKE_SA_ESTABLISHED)
+				ike_info_send(sa, IKE_N_INITIAL_CONTACT, NULL,
+				              0, 0);
+			sa->peer = NULL;
+			ike_sa_set_state(sa, IKE_SA_DEAD);
+		}
+	*pp = p->next;
+	free(p->traffic);
+	ike_crypto_cleanse(p, sizeof(*p));
+	free(p);
+	reap(e);
+}
+
+int
+ike_engine_initiate(struct ike_engine *e, int32_t peer, int32_t traffic)
+{
+	struct ike_peer *p = ike_engine_peer(e, peer);
+	struct ike_ph1 *sa;
+
+	if (p == NULL)
+		return -1;
+	if (p->blocked_until > time(NULL)) {
+		gw_info("peer %d is blocked after a failed phase 1", peer);
+		return -1;
+	}
+	for (sa = e->sas; sa != NULL; sa = sa->next)
+		if (sa->peer == p && sa->state == IKE_SA_ESTABLISHED)
+			return ike_qm_start(sa, traffic);
+	return ike_mm_start(e, p, traffic);
+}
+
+int
+ike_engine_delete_sa(struct ike_engine *e, uint32_t index)
+{
+	struct ike_ph1 *sa;
+
+	for (sa = e->sas; sa != NULL; sa = sa->next)
+		if (sa->index == index) {
+			ike_sa_set_state(sa, IKE_SA_DEAD);
+			reap(e);
+			return 0;
+		}
+	return -1;
+}
+
+int
+ike_engine_delete_child(struct ike_engine *e, uint32_t index)
+{
+	(void)e;
+	(void)index;
+	return -1; /* comes with the dataplane */
+}
+
+uint16_t
+ike_engine_port(const struct ike_engine *e, int natt)
+{
+	return natt ? e->g.natt_port : e->g.ike_port;
+}
+
+uint64_t
+ike_engine_malformed(const struct ike_engine *e)
+{
+	return e->malformed;
+}

@@ -1,0 +1,135 @@
+/*
+ * ike_info.c - Informational exchanges: notifications without an SA
+ * (plaintext, only for refusals of a first message, RFC 2408 5) and with
+ * one (encrypted, HASH(1)-protected, RFC 2409 5.7), and the handling of
+ * received deletes and notifications.
+ */
+#include "ike_int.h"
+
+#include "common.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A plaintext notify answering a message we refuse before any SA. */
+void
+ike_info_notify_plain(struct ike_engine *e, const struct ike_net_dgram *d,
+                      const struct ike_hdr *h, uint16_t type)
+{
+	struct ike_buf b;
+	uint8_t rcookie[IKE_COOKIE_LEN] = {0};
+
+	ike_buf_init(&b);
+	ike_build_header(&b, h->icookie, rcookie, IKE_XCHG_INFO, 0, 0);
+	ike_build_notify(&b, IKE_DOI_IPSEC, IKE_PROTO_ISAKMP, type, h->icookie,
+	                 0, NULL, 0);
+	if (ike_build_finish(&b) == 0)
+		ike_net_send(e->net, &d->local, &d->remote, d->natt, b.data,
+		             b.len);
+	ike_buf_free(&b);
+}
+
+/* An encrypted Informational with one notify, under an established SA. */
+int
+ike_info_send(struct ike_ph1 *sa, uint16_t type, const void *spi,
+              uint8_t spi_size, uint8_t proto)
+{
+	struct ike_crypto_iov rest;
+	uint8_t iv[IKE_CRYPTO_BLOCK_MAX];
+	struct ike_buf b;
+	uint32_t msgid;
+	size_t hoff;
+	int rc = -1;
+
+	if (sa->keys == NULL || ike_crypto_random(&msgid, 4) < 0 ||
+	    ike_keys_phase2_iv(sa->keys, sa->iv, msgid, iv) < 0)
+		return -1;
+	ike_buf_init(&b);
+	ike_build_header(&b, sa->icookie, sa->rcookie, IKE_XCHG_INFO, 0, msgid);
+	ike_build_hash(&b, NULL, sa->keys->len);
+	hoff = ike_buf_last_body(&b);
+	ike_build_notify(&b, IKE_DOI_IPSEC, proto ? proto : IKE_PROTO_ISAKMP,
+	                 type, spi, spi_size, NULL, 0);
+	if (ike_build_finish(&b) == 0) {
+		rest.base = b.data + hoff + sa->keys->len;
+		rest.len = b.len - hoff - sa->keys->len;
+		if (ike_keys_qm_hash1(sa->keys, msgid, rest, b.data + hoff) ==
+		        0 &&
+		    ike_crypt_encrypt(sa, iv, &b) == 0)
+			rc = ike_net_send(sa->eng->net, &sa->local, &sa->remote,
+			                  sa->floated, b.data, b.len);
+	}
+	ike_buf_free(&b);
+	return rc;
+}
+
+/* Received Informational: verify HASH(1), then act on N and D. */
+void
+ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len)
+{
+	struct ike_msg m;
+	uint8_t iv[IKE_CRYPTO_BLOCK_MAX], want[IKE_CRYPTO_HASH_MAX];
+	uint8_t *plain = NULL;
+	size_t plen = 0;
+	const struct ike_pld *h;
+	struct ike_crypto_iov rest;
+	unsigned int i;
+
+	if (ike_pld_header(&m, pkt, len) != IKE_PLD_OK)
+		return;
+	if (!(m.hdr.flags & IKE_FLAG_E) || sa->keys == NULL) {
+		gw_info("ISAKMP SA %u: unprotected Informational ignored",
+		        sa->index);
+		return;
+	}
+	if (ike_keys_phase2_iv(sa->keys, sa->iv, m.hdr.msgid, iv) < 0 ||
+	    ike_crypt_decrypt(sa, iv, pkt, len, &plain, &plen) < 0 ||
+	    ike_pld_walk(&m, plain, plen, IKE_HDR_LEN, IKE_PLD_F_PADDED) !=
+	        IKE_PLD_OK) {
+		sa->eng->malformed++;
+		free(plain);
+		/* An unreadable answer to our identity: different keys. */
+		if (sa->state == IKE_SA_MM_I3)
+			ike_sa_fail(sa, "authentication failed: the peer "
+			                "could not read our identity message "
+			                "(the pre-shared keys differ)");
+		return;
+	}
+	h = ike_pld_nth(&m, 0);
+	if (h == NULL || h->type != IKE_PLD_HASH || h->len != sa->keys->len) {
+		free(plain);
+		return;
+	}
+	rest.base = m.buf + h->off + h->len;
+	rest.len = m.end - (h->off + h->len);
+	if (ike_keys_qm_hash1(sa->keys, m.hdr.msgid, rest, want) < 0 ||
+	    !ike_crypto_ct_equal(want, ike_pld_body(&m, h), h->len)) {
+		gw_notice("ISAKMP SA %u: Informational with a bad hash ignored",
+		          sa->index);
+		free(plain);
+		return;
+	}
+	for (i = 0; i < ike_pld_count(&m, IKE_PLD_NOTIFY); i++) {
+		const struct ike_pld *p = ike_pld_get(&m, IKE_PLD_NOTIFY, i);
+		struct ike_notify n;
+
+		if (ike_pld_notify(ike_pld_body(&m, p), p->len, &n) ==
+		    IKE_PLD_OK)
+			gw_info("ISAKMP SA %u: peer notified %u", sa->index,
+			        n.type);
+	}
+	for (i = 0; i < ike_pld_count(&m, IKE_PLD_DELETE); i++) {
+		const struct ike_pld *p = ike_pld_get(&m, IKE_PLD_DELETE, i);
+		struct ike_delete dl;
+
+		if (ike_pld_delete(ike_pld_body(&m, p), p->len, &dl) ==
+		        IKE_PLD_OK &&
+		    dl.proto == IKE_PROTO_ISAKMP) {
+			gw_notice("ISAKMP SA %u: deleted by the peer",
+			          sa->index);
+			ike_sa_set_state(sa, IKE_SA_DEAD);
+		}
+	}
+	free(plain);
+}

@@ -1,0 +1,182 @@
+/*
+ * ike_int.h - what the parts of the IKE engine share: the engine, peers,
+ * ISAKMP SAs and Quick Mode exchanges.  Private to ike/.
+ */
+#ifndef IPSECGW_IKE_INT_H
+#define IPSECGW_IKE_INT_H
+
+#include "ike.h"
+#include "ike_build.h"
+#include "ike_crypto.h"
+#include "ike_dh.h"
+#include "ike_keys.h"
+#include "ike_net.h"
+#include "ike_pld.h"
+#include "isakmp.h"
+
+#include <netinet/in.h>
+#include <time.h>
+
+#define IKE_NONCE_LEN 32
+#define IKE_DH_MAX    1024 /* MODP 8192 would be 1024 octets */
+
+struct event;
+
+struct ike_peer {
+	struct ike_peer_conf conf;
+	struct ike_traffic *traffic; /* our copy of conf.traffic */
+	time_t blocked_until;
+	struct ike_peer *next;
+};
+
+enum ike_sa_state {
+	IKE_SA_MM_I1 = 1, /* MM1 sent */
+	IKE_SA_MM_R1,     /* MM2 sent */
+	IKE_SA_MM_I2,     /* MM3 sent */
+	IKE_SA_MM_R2,     /* MM4 sent */
+	IKE_SA_MM_I3,     /* MM5 sent */
+	IKE_SA_ESTABLISHED,
+	IKE_SA_DEAD,
+};
+
+/* The last message sent, kept for retransmission. */
+struct ike_out {
+	uint8_t *data;
+	size_t len;
+	int natt;
+	int tries;
+	uint32_t wait_ms;
+};
+
+/* A Quick Mode exchange and, once done, the IPsec SA pair it made. */
+struct ike_qm {
+	struct ike_ph1 *sa;
+	uint32_t msgid;
+	int initiator;
+	int done;
+	uint8_t iv[IKE_CRYPTO_BLOCK_MAX];
+	struct ike_traffic tr; /* selectors and phase 2 conf */
+	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
+	size_t ni_len, nr_len;
+	struct ike_dh *dh; /* PFS */
+	uint8_t peer_ke[IKE_DH_MAX];
+	size_t peer_ke_len;
+	struct ike_child_sa child; /* what was agreed */
+	struct ike_out out;
+	struct event *timer;
+	uint32_t last_rx; /* hash of the last request */
+	struct ike_qm *next;
+};
+
+struct ike_ph1 {
+	struct ike_engine *eng;
+	uint32_t index; /* ikeSaTable row */
+	struct ike_peer *peer;
+	int initiator;
+	enum ike_sa_state state;
+	uint8_t xchg;
+	uint8_t icookie[IKE_COOKIE_LEN], rcookie[IKE_COOKIE_LEN];
+	struct sockaddr_in local, remote;
+	int natt;                  /* peer sent the RFC 3947 VID */
+	int nat_local, nat_remote; /* NAT detected on our/their side */
+	int floated;               /* using the NAT-T port */
+	/* The chosen phase 1 transform. */
+	uint16_t enc, keylen, hash, group, auth;
+	uint32_t life_sec, life_kb;
+	uint8_t xform_num;
+	struct ike_dh *dh;
+	uint8_t gxi[IKE_DH_MAX], gxr[IKE_DH_MAX];
+	size_t gxi_len, gxr_len;
+	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
+	size_t ni_len, nr_len;
+	uint8_t *sai_b; /* initiator's SA body (for HASH_x) */
+	size_t sai_len;
+	struct ike_keys *keys;
+	struct ike_cipher_ctx *cctx;
+	uint8_t iv[IKE_CRYPTO_BLOCK_MAX]; /* phase 1 CBC chain */
+	char local_id[IKE_CONF_STR], remote_id[IKE_CONF_STR];
+	struct ike_out out;
+	struct event *timer;  /* retransmission */
+	struct event *expire; /* lifetime / negotiation limit */
+	uint32_t last_rx;     /* hash of the last message taken */
+	time_t created, established;
+	struct ike_qm *qms;
+	int want_qm; /* traffic index to start QM for */
+	struct ike_ph1 *next;
+};
+
+struct ike_engine {
+	struct event_base *base;
+	struct ike_net *net;
+	struct ike_global_conf g;
+	struct ike_callbacks cb;
+	void *cb_arg;
+	struct ike_peer *peers;
+	struct ike_ph1 *sas;
+	uint32_t next_index;
+	uint32_t next_child;
+	uint64_t malformed;
+};
+
+/* ike_sa.c */
+struct ike_ph1 *ike_sa_new(struct ike_engine *e, int initiator);
+struct ike_ph1 *ike_sa_find(struct ike_engine *e, const uint8_t *icookie,
+                            const uint8_t *rcookie);
+void ike_sa_set_state(struct ike_ph1 *sa, enum ike_sa_state st);
+void ike_sa_fail(struct ike_ph1 *sa, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void ike_sa_free(struct ike_ph1 *sa);
+int ike_sa_send(struct ike_ph1 *sa, struct ike_out *out, struct event **timer,
+                struct ike_buf *b, int retransmit);
+void ike_sa_report(struct ike_ph1 *sa);
+uint32_t ike_sa_rx_hash(const uint8_t *pkt, size_t len);
+void ike_out_clear(struct ike_out *o);
+
+/* ike_crypt.c: the CBC encryption of messages after phase 1 KE. */
+int ike_crypt_encrypt(struct ike_ph1 *sa, uint8_t *iv, struct ike_buf *b);
+int ike_crypt_decrypt(struct ike_ph1 *sa, uint8_t *iv, const uint8_t *pkt,
+                      size_t len, uint8_t **plain, size_t *plain_len);
+int ike_crypt_setup(struct ike_ph1 *sa);
+
+/* ike_natt.c */
+int ike_natt_add_vids(struct ike_buf *b);
+int ike_natt_vid_seen(const struct ike_msg *m);
+int ike_natt_add_natd(struct ike_ph1 *sa, struct ike_buf *b);
+void ike_natt_check(struct ike_ph1 *sa, const struct ike_msg *m);
+
+/* ike_p1.c: phase 1 proposals. */
+int ike_p1_build_sa(struct ike_ph1 *sa, struct ike_buf *b);
+uint16_t ike_p1_select(struct ike_ph1 *sa, const uint8_t *body, size_t len,
+                       char *why, size_t whylen);
+int ike_p1_build_reply_sa(struct ike_ph1 *sa, struct ike_buf *b);
+uint16_t ike_p1_accept_reply(struct ike_ph1 *sa, const uint8_t *body,
+                             size_t len);
+
+/* ike_mm.c */
+int ike_mm_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic);
+void ike_mm_recv(struct ike_ph1 *sa, const struct ike_net_dgram *d,
+                 const struct ike_msg *m, const uint8_t *pkt);
+struct ike_ph1 *ike_mm_respond(struct ike_engine *e,
+                               const struct ike_net_dgram *d,
+                               const struct ike_msg *m);
+
+/* ike_qm.c */
+int ike_qm_start(struct ike_ph1 *sa, int32_t traffic);
+void ike_qm_recv(struct ike_ph1 *sa, const struct ike_net_dgram *d,
+                 const uint8_t *pkt, size_t len);
+void ike_qm_free(struct ike_qm *qm);
+
+/* ike_info.c */
+int ike_info_send(struct ike_ph1 *sa, uint16_t type, const void *spi,
+                  uint8_t spi_size, uint8_t proto);
+void ike_info_notify_plain(struct ike_engine *e, const struct ike_net_dgram *d,
+                           const struct ike_hdr *h, uint16_t type);
+void ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len);
+
+/* ike_engine.c */
+struct ike_peer *ike_engine_peer_by_addr(struct ike_engine *e,
+                                         const struct sockaddr_in *sin);
+struct ike_peer *ike_engine_peer(struct ike_engine *e, int32_t index);
+int ike_engine_resolve(const char *address, struct sockaddr_in *out);
+
+#endif

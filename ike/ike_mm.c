@@ -1,0 +1,538 @@
+/*
+ * ike_mm.c - Main Mode (ID Protect, RFC 2409 section 5) with pre-shared
+ * keys, as initiator and as responder:
+ *
+ *   I: HDR, SA, VID                 ->  <- R: HDR, SA, VID
+ *   I: HDR, KE, Ni, NAT-D, NAT-D    ->  <- R: HDR, KE, Nr, NAT-D, NAT-D
+ *   I: HDR*, IDii, HASH_I [, N(IC)] ->  <- R: HDR*, IDir, HASH_R
+ *
+ * When NAT-D shows a NAT (RFC 3947), messages 5 and 6 and everything after
+ * them use the NAT-T port.  A responder answers a retransmitted request
+ * with its last answer; an initiator retransmits until answered.
+ */
+#include "ike_int.h"
+
+#include "common.h"
+
+#include <arpa/inet.h>
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+p1_inputs(const struct ike_ph1 *sa, struct ike_keys_p1 *in)
+{
+	size_t glen = 0;
+	const uint8_t *gxy = ike_dh_secret(sa->dh, &glen);
+
+	memset(in, 0, sizeof(*in));
+	in->auth = IKE_KEYS_AUTH_PSK;
+	in->psk.base = sa->peer->conf.psk;
+	in->psk.len = sa->peer->conf.psk_len;
+	in->ni.base = sa->ni;
+	in->ni.len = sa->ni_len;
+	in->nr.base = sa->nr;
+	in->nr.len = sa->nr_len;
+	in->gxi.base = sa->gxi;
+	in->gxi.len = sa->gxi_len;
+	in->gxr.base = sa->gxr;
+	in->gxr.len = sa->gxr_len;
+	in->gxy.base = gxy;
+	in->gxy.len = glen;
+	memcpy(in->cky_i, sa->icookie, IKE_COOKIE_LEN);
+	memcpy(in->cky_r, sa->rcookie, IKE_COOKIE_LEN);
+}
+
+/* Our DH pair and nonce for message 3 or 4. */
+static int
+make_ke_nonce(struct ike_ph1 *sa)
+{
+	const uint8_t *pub;
+	size_t len;
+	uint8_t *g = sa->initiator ? sa->gxi : sa->gxr;
+	uint8_t *n = sa->initiator ? sa->ni : sa->nr;
+
+	sa->dh = ike_dh_new(sa->group);
+	if (sa->dh == NULL || ike_dh_generate(sa->dh) < 0 ||
+	    (pub = ike_dh_public(sa->dh, &len)) == NULL || len > IKE_DH_MAX)
+		return -1;
+	memcpy(g, pub, len);
+	*(sa->initiator ? &sa->gxi_len : &sa->gxr_len) = len;
+	*(sa->initiator ? &sa->ni_len : &sa->nr_len) = IKE_NONCE_LEN;
+	return ike_crypto_random(n, IKE_NONCE_LEN);
+}
+
+/* The peer's KE and nonce; then g^xy and every phase 1 key. */
+static int
+take_ke_nonce(struct ike_ph1 *sa, const struct ike_msg *m)
+{
+	const struct ike_pld *ke = ike_pld_get(m, IKE_PLD_KE, 0);
+	const struct ike_pld *no = ike_pld_get(m, IKE_PLD_NONCE, 0);
+	uint8_t *g = sa->initiator ? sa->gxr : sa->gxi;
+	uint8_t *n = sa->initiator ? sa->nr : sa->ni;
+	struct ike_keys_p1 in;
+
+	if (ke == NULL || no == NULL || ke->len > IKE_DH_MAX ||
+	    no->len > IKE_NONCE_MAX)
+		return -1;
+	memcpy(g, ike_pld_body(m, ke), ke->len);
+	*(sa->initiator ? &sa->gxr_len : &sa->gxi_len) = ke->len;
+	memcpy(n, ike_pld_body(m, no), no->len);
+	*(sa->initiator ? &sa->nr_len : &sa->ni_len) = no->len;
+	if (ike_dh_derive(sa->dh, ike_pld_body(m, ke), ke->len) < 0)
+		return -1;
+	sa->keys = ike_keys_new(ike_crypto_hash_by_ike(sa->hash),
+	                        ike_crypto_cipher_by_ike(sa->enc), sa->keylen);
+	if (sa->keys == NULL)
+		return -1;
+	p1_inputs(sa, &in);
+	if (ike_keys_phase1(sa->keys, &in) < 0)
+		return -1;
+	return ike_crypt_setup(sa);
+}
+
+/* Our identity: the configured local ID, else our address. */
+static int
+build_id(struct ike_ph1 *sa, struct ike_buf *b, size_t *off)
+{
+	const char *id = sa->peer->conf.p1.local_id;
+	struct in_addr a;
+
+	if (id[0] == '\0' || inet_pton(AF_INET, id, &a) == 1) {
+		if (id[0] == '\0')
+			a = sa->local.sin_addr;
+		ike_build_id(b, IKE_ID_IPV4_ADDR, 0, 0, &a.s_addr, 4);
+		snprintf(sa->local_id, sizeof(sa->local_id), "%s",
+		         inet_ntoa(a));
+	} else if (strncmp(id, "keyid:", 6) == 0) {
+		ike_build_id(b, IKE_ID_KEY_ID, 0, 0, id + 6, strlen(id + 6));
+		snprintf(sa->local_id, sizeof(sa->local_id), "%s", id);
+	} else {
+		ike_build_id(b,
+		             strchr(id, '@') ? IKE_ID_USER_FQDN : IKE_ID_FQDN,
+		             0, 0, id, strlen(id));
+		snprintf(sa->local_id, sizeof(sa->local_id), "%s", id);
+	}
+	*off = ike_buf_last_body(b);
+	return b->err ? -1 : 0;
+}
+
+/* The peer's ID as text; checked against ipsecPeerIds when set. */
+static int
+check_id(struct ike_ph1 *sa, const uint8_t *body, size_t len)
+{
+	struct ike_id id;
+	const char *ids = sa->peer->conf.ids, *p;
+	size_t n;
+
+	if (ike_pld_id(body, len, &id) != IKE_PLD_OK)
+		return -1;
+	if (id.type == IKE_ID_IPV4_ADDR && id.len == 4) {
+		struct in_addr a;
+
+		memcpy(&a.s_addr, id.data, 4);
+		snprintf(sa->remote_id, sizeof(sa->remote_id), "%s",
+		         inet_ntoa(a));
+	} else {
+		n = id.len < sizeof(sa->remote_id) - 7
+		        ? id.len
+		        : sizeof(sa->remote_id) - 7;
+		snprintf(sa->remote_id, sizeof(sa->remote_id), "%s%.*s",
+		         id.type == IKE_ID_KEY_ID ? "keyid:" : "", (int)n,
+		         (const char *)id.data);
+	}
+	if (ids[0] == '\0')
+		return 0;
+	for (p = ids; *p != '\0';) {
+		n = strcspn(p, ",");
+		if (n == strlen(sa->remote_id) &&
+		    strncmp(p, sa->remote_id, n) == 0)
+			return 0;
+		p += n;
+		p += *p == ',';
+	}
+	return 1;
+}
+
+/* HASH_I or HASH_R over the ID payload body at off in b (or in m). */
+static int
+auth_hash(struct ike_ph1 *sa, int initiator, const uint8_t *id_b, size_t id_len,
+          uint8_t *out)
+{
+	struct ike_keys_p1 in;
+	struct ike_crypto_iov sai = {sa->sai_b, sa->sai_len};
+	struct ike_crypto_iov idb = {id_b, id_len};
+
+	p1_inputs(sa, &in);
+	return ike_keys_hash_auth(sa->keys, &in, initiator, sai, idb, out);
+}
+
+static void
+header(struct ike_ph1 *sa, struct ike_buf *b, uint8_t flags)
+{
+	ike_buf_init(b);
+	ike_build_header(b, sa->icookie, sa->rcookie, IKE_XCHG_IDPROT, flags,
+	                 0);
+}
+
+/* Sends b (finished, encrypted if enc) and keeps it for retransmission. */
+static int
+send_msg(struct ike_ph1 *sa, struct ike_buf *b, int enc)
+{
+	int rc = ike_build_finish(b);
+
+	if (rc == 0 && enc)
+		rc = ike_crypt_encrypt(sa, sa->iv, b);
+	if (rc == 0)
+		rc = ike_sa_send(sa, &sa->out, &sa->timer, b, sa->initiator);
+	ike_buf_free(b);
+	return rc;
+}
+
+/* Initiator, message 1. */
+int
+ike_mm_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic)
+{
+	struct ike_ph1 *sa;
+	struct ike_buf b;
+
+	sa = ike_sa_new(e, 1);
+	if (sa == NULL)
+		return -1;
+	sa->peer = p;
+	sa->xchg = IKE_XCHG_IDPROT;
+	sa->want_qm = traffic;
+	if (ike_engine_resolve(p->conf.address, &sa->remote) < 0) {
+		ike_sa_fail(sa, "cannot resolve the peer address '%s'",
+		            p->conf.address);
+		return -1;
+	}
+	sa->remote.sin_port = htons(e->g.ike_port);
+	sa->local.sin_family = AF_INET;
+	sa->local.sin_port = htons(e->g.ike_port);
+	header(sa, &b, 0);
+	ike_p1_build_sa(sa, &b);
+	if (p->conf.p1.natt)
+		ike_natt_add_vids(&b);
+	ike_sa_set_state(sa, IKE_SA_MM_I1);
+	if (e->cb.peer_state != NULL)
+		e->cb.peer_state(e->cb_arg, p->conf.index, IKE_PEER_NEGOTIATING,
+		                 "");
+	gw_info("phase 1 with peer %d (%s): Main Mode as initiator",
+	        p->conf.index, p->conf.address);
+	return send_msg(sa, &b, 0);
+}
+
+static void
+mm_i_recv2(struct ike_ph1 *sa, const struct ike_msg *m)
+{
+	const struct ike_pld *s = ike_pld_get(m, IKE_PLD_SA, 0);
+	struct ike_buf b;
+	uint16_t err;
+
+	if (s == NULL) {
+		ike_sa_fail(sa, "message 2 without an SA payload");
+		return;
+	}
+	err = ike_p1_accept_reply(sa, ike_pld_body(m, s), s->len);
+	if (err != 0) {
+		ike_sa_fail(sa, "the peer chose a transform we did not offer");
+		return;
+	}
+	memcpy(sa->rcookie, m->hdr.rcookie, IKE_COOKIE_LEN);
+	sa->natt = sa->peer->conf.p1.natt && ike_natt_vid_seen(m);
+	if (make_ke_nonce(sa) < 0) {
+		ike_sa_fail(sa, "cannot create the Diffie-Hellman value");
+		return;
+	}
+	header(sa, &b, 0);
+	ike_build_ke(&b, sa->gxi, sa->gxi_len);
+	ike_build_nonce(&b, sa->ni, sa->ni_len);
+	if (sa->natt)
+		ike_natt_add_natd(sa, &b);
+	ike_sa_set_state(sa, IKE_SA_MM_I2);
+	send_msg(sa, &b, 0);
+}
+
+/* After NAT-D in message 3/4: move to the NAT-T port if a NAT is there. */
+static void
+maybe_float(struct ike_ph1 *sa)
+{
+	if (!sa->natt || (!sa->nat_local && !sa->nat_remote) || sa->floated)
+		return;
+	sa->floated = 1;
+	sa->remote.sin_port = htons(sa->eng->g.natt_port);
+	sa->local.sin_port = htons(sa->eng->g.natt_port);
+}
+
+static void
+mm_i_recv4(struct ike_ph1 *sa, const struct ike_msg *m)
+{
+	uint8_t hash[IKE_CRYPTO_HASH_MAX];
+	struct ike_buf b;
+	size_t off, len;
+
+	if (take_ke_nonce(sa, m) < 0) {
+		ike_sa_fail(sa, "bad key exchange or nonce in message 4");
+		return;
+	}
+	ike_natt_check(sa, m);
+	maybe_float(sa);
+	header(sa, &b, 0);
+	build_id(sa, &b, &off);
+	len = b.len - off;
+	if (auth_hash(sa, 1, b.data + off, len, hash) < 0) {
+		ike_buf_free(&b);
+		ike_sa_fail(sa, "cannot compute HASH_I");
+		return;
+	}
+	ike_build_hash(&b, hash, sa->keys->len);
+	if (!sa->eng->g.no_initial_contact)
+		ike_build_notify(&b, IKE_DOI_IPSEC, IKE_PROTO_ISAKMP,
+		                 IKE_N_INITIAL_CONTACT, NULL, 0, NULL, 0);
+	ike_sa_set_state(sa, IKE_SA_MM_I3);
+	send_msg(sa, &b, 1);
+}
+
+static void
+established(struct ike_ph1 *sa)
+{
+	struct ike_engine *e = sa->eng;
+
+	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
+	gw_notice("phase 1 with peer %d established (%s, %s, %s%s)",
+	          sa->peer->conf.index, inet_ntoa(sa->remote.sin_addr),
+	          sa->initiator ? "initiator" : "responder",
+	          sa->remote_id[0] ? sa->remote_id : "?",
+	          sa->floated ? ", NAT-T" : "");
+	sa->peer->blocked_until = 0;
+	if (e->cb.peer_state != NULL)
+		e->cb.peer_state(e->cb_arg, sa->peer->conf.index,
+		                 IKE_PEER_NEGOTIATING, "");
+	if (sa->want_qm >= 0)
+		ike_qm_start(sa, sa->want_qm);
+}
+
+/* Verifies IDx and HASH_x of message 5 or 6 (decrypted in m). */
+static int
+verify_auth(struct ike_ph1 *sa, const struct ike_msg *m, int from_initiator)
+{
+	const struct ike_pld *id = ike_pld_get(m, IKE_PLD_ID, 0);
+	const struct ike_pld *h = ike_pld_get(m, IKE_PLD_HASH, 0);
+	uint8_t want[IKE_CRYPTO_HASH_MAX];
+	int idc;
+
+	if (id == NULL || h == NULL) {
+		ike_sa_fail(sa, "message without ID or HASH");
+		return -1;
+	}
+	idc = check_id(sa, ike_pld_body(m, id), id->len);
+	if (idc < 0) {
+		ike_sa_fail(sa, "malformed ID payload");
+		return -1;
+	}
+	if (auth_hash(sa, from_initiator, ike_pld_body(m, id), id->len, want) <
+	        0 ||
+	    h->len != sa->keys->len ||
+	    !ike_crypto_ct_equal(want, ike_pld_body(m, h), h->len)) {
+		ike_sa_fail(sa,
+		            "authentication failed: the pre-shared keys "
+		            "differ (HASH_%s mismatch)",
+		            from_initiator ? "I" : "R");
+		return -1;
+	}
+	if (idc > 0) {
+		ike_sa_fail(sa, "peer ID %s is not in ipsecPeerIds",
+		            sa->remote_id);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+mm_i_recv6(struct ike_ph1 *sa, const struct ike_msg *m)
+{
+	if (verify_auth(sa, m, 0) < 0)
+		return;
+	ike_out_clear(&sa->out);
+	established(sa);
+}
+
+/* Responder, message 2: a new SA for a message 1 from a configured peer. */
+struct ike_ph1 *
+ike_mm_respond(struct ike_engine *e, const struct ike_net_dgram *d,
+               const struct ike_msg *m)
+{
+	struct ike_peer *p = ike_engine_peer_by_addr(e, &d->remote);
+	const struct ike_pld *s = ike_pld_get(m, IKE_PLD_SA, 0);
+	struct ike_ph1 *sa;
+	struct ike_buf b;
+	char why[200];
+	uint16_t err;
+
+	if (p == NULL || s == NULL) {
+		gw_notice("Main Mode from %s refused: %s",
+		          inet_ntoa(d->remote.sin_addr),
+		          p == NULL ? "no peer with this address is configured"
+		                    : "no SA payload");
+		ike_info_notify_plain(e, d, &m->hdr, IKE_N_NO_PROPOSAL_CHOSEN);
+		return NULL;
+	}
+	if (p->conf.admin == 2 || p->conf.p1.mode == IKE_MODE_AGGRESSIVE_ONLY) {
+		gw_notice("Main Mode from peer %d refused: %s", p->conf.index,
+		          p->conf.admin == 2
+		              ? "the peer is administratively down"
+		              : "the profile allows Aggressive Mode "
+		                "only");
+		ike_info_notify_plain(e, d, &m->hdr, IKE_N_NO_PROPOSAL_CHOSEN);
+		return NULL;
+	}
+	sa = ike_sa_new(e, 0);
+	if (sa == NULL)
+		return NULL;
+	sa->peer = p;
+	sa->xchg = IKE_XCHG_IDPROT;
+	sa->remote = d->remote;
+	sa->local = d->local;
+	memcpy(sa->icookie, m->hdr.icookie, IKE_COOKIE_LEN);
+	err = ike_p1_select(sa, ike_pld_body(m, s), s->len, why, sizeof(why));
+	if (err != 0) {
+		ike_info_notify_plain(e, d, &m->hdr, err);
+		ike_sa_fail(sa, "no proposal chosen: peer offered %s", why);
+		return sa;
+	}
+	sa->natt = p->conf.p1.natt && ike_natt_vid_seen(m);
+	header(sa, &b, 0);
+	ike_p1_build_reply_sa(sa, &b);
+	if (sa->natt)
+		ike_natt_add_vids(&b);
+	ike_sa_set_state(sa, IKE_SA_MM_R1);
+	if (e->cb.peer_state != NULL)
+		e->cb.peer_state(e->cb_arg, p->conf.index, IKE_PEER_NEGOTIATING,
+		                 "");
+	send_msg(sa, &b, 0);
+	return sa;
+}
+
+static void
+mm_r_recv3(struct ike_ph1 *sa, const struct ike_msg *m)
+{
+	struct ike_buf b;
+
+	if (make_ke_nonce(sa) < 0 || take_ke_nonce(sa, m) < 0) {
+		ike_sa_fail(sa, "bad key exchange or nonce in message 3");
+		return;
+	}
+	ike_natt_check(sa, m);
+	header(sa, &b, 0);
+	ike_build_ke(&b, sa->gxr, sa->gxr_len);
+	ike_build_nonce(&b, sa->nr, sa->nr_len);
+	if (sa->natt)
+		ike_natt_add_natd(sa, &b);
+	ike_sa_set_state(sa, IKE_SA_MM_R2);
+	send_msg(sa, &b, 0);
+}
+
+static void
+mm_r_recv5(struct ike_ph1 *sa, const struct ike_net_dgram *d,
+           const struct ike_msg *m)
+{
+	uint8_t hash[IKE_CRYPTO_HASH_MAX];
+	struct ike_buf b;
+	size_t off;
+
+	/* The initiator may have floated to the NAT-T port. */
+	sa->remote = d->remote;
+	sa->local = d->local;
+	sa->floated = d->natt;
+	if (verify_auth(sa, m, 1) < 0)
+		return;
+	header(sa, &b, 0);
+	build_id(sa, &b, &off);
+	if (auth_hash(sa, 0, b.data + off, b.len - off, hash) < 0) {
+		ike_buf_free(&b);
+		ike_sa_fail(sa, "cannot compute HASH_R");
+		return;
+	}
+	ike_build_hash(&b, hash, sa->keys->len);
+	send_msg(sa, &b, 1);
+	established(sa);
+}
+
+/* Parses (decrypting first when E is set) and runs the step for the state. */
+void
+ike_mm_recv(struct ike_ph1 *sa, const struct ike_net_dgram *d,
+            const struct ike_msg *hdr, const uint8_t *pkt)
+{
+	struct ike_msg m;
+	uint8_t *plain = NULL;
+	size_t plen = 0;
+	uint32_t rx = ike_sa_rx_hash(pkt, d->len);
+	enum ike_pld_err err;
+
+	if (rx == sa->last_rx) {
+		if (!sa->initiator && sa->out.data != NULL)
+			ike_net_send(sa->eng->net, &sa->local, &sa->remote,
+			             sa->out.natt, sa->out.data, sa->out.len);
+		return; /* a retransmission of what we already took */
+	}
+	if (hdr->hdr.flags & IKE_FLAG_E) {
+		uint8_t iv[IKE_CRYPTO_BLOCK_MAX];
+
+		if (sa->cctx == NULL)
+			return;
+		memcpy(iv, sa->iv, sizeof(iv));
+		if (ike_crypt_decrypt(sa, iv, pkt, d->len, &plain, &plen) < 0) {
+			sa->eng->malformed++;
+			return;
+		}
+		m = *hdr;
+		err = ike_pld_walk(&m, plain, plen, IKE_HDR_LEN,
+		                   IKE_PLD_F_PADDED);
+		if (err != IKE_PLD_OK && sa->state == IKE_SA_MM_R2) {
+			/* Garbage after decryption: the keys differ. */
+			ike_info_notify_plain(sa->eng, d, &hdr->hdr,
+			                      IKE_N_PAYLOAD_MALFORMED);
+			ike_sa_fail(sa, "authentication failed: cannot read "
+			                "the peer's identity message (the "
+			                "pre-shared keys differ)");
+			free(plain);
+			return;
+		}
+		if (err == IKE_PLD_OK)
+			memcpy(sa->iv, iv, sizeof(iv));
+	} else {
+		err = ike_pld_parse(&m, pkt, d->len);
+	}
+	if (err != IKE_PLD_OK) {
+		gw_info("ISAKMP SA %u: dropped a malformed message: %s",
+		        sa->index, ike_pld_err_str(err));
+		sa->eng->malformed++;
+		free(plain);
+		return;
+	}
+	sa->last_rx = rx;
+	if (sa->local.sin_addr.s_addr == INADDR_ANY)
+		sa->local.sin_addr = d->local.sin_addr;
+	switch (sa->state) {
+	case IKE_SA_MM_I1:
+		mm_i_recv2(sa, &m);
+		break;
+	case IKE_SA_MM_I2:
+		mm_i_recv4(sa, &m);
+		break;
+	case IKE_SA_MM_I3:
+		mm_i_recv6(sa, &m);
+		break;
+	case IKE_SA_MM_R1:
+		mm_r_recv3(sa, &m);
+		break;
+	case IKE_SA_MM_R2:
+		mm_r_recv5(sa, d, &m);
+		break;
+	default:
+		break;
+	}
+	free(plain);
+}
