@@ -60,6 +60,28 @@ ike_engine_peer_by_addr(struct ike_engine *e, const struct sockaddr_in *sin)
 	return any;
 }
 
+/* The peer that lists id in its ipsecPeerIds. */
+struct ike_peer *
+ike_engine_peer_by_id(struct ike_engine *e, const char *id)
+{
+	struct ike_peer *p;
+	size_t idlen = strlen(id);
+
+	for (p = e->peers; p != NULL; p = p->next) {
+		const char *s = p->conf.ids;
+
+		while (*s != '\0') {
+			size_t n = strcspn(s, ",");
+
+			if (n == idlen && strncmp(s, id, n) == 0)
+				return p;
+			s += n;
+			s += *s == ',';
+		}
+	}
+	return NULL;
+}
+
 static void
 reap(struct ike_engine *e)
 {
@@ -90,10 +112,15 @@ on_ike(void *arg, const struct ike_net_dgram *d)
 	}
 	sa = ike_sa_find(e, m.hdr.icookie, m.hdr.rcookie);
 	if (sa == NULL) {
-		if (m.hdr.exchange == IKE_XCHG_IDPROT &&
-		    ike_pld_parse(&m, d->data, d->len) == IKE_PLD_OK)
-			ike_mm_respond(e, d, &m);
-		else if (m.hdr.exchange == IKE_XCHG_IDPROT)
+		int p1 = m.hdr.exchange == IKE_XCHG_IDPROT ||
+		         m.hdr.exchange == IKE_XCHG_AGGRESSIVE;
+
+		if (p1 && ike_pld_parse(&m, d->data, d->len) == IKE_PLD_OK) {
+			if (m.hdr.exchange == IKE_XCHG_IDPROT)
+				ike_mm_respond(e, d, &m);
+			else
+				ike_am_respond(e, d, &m);
+		} else if (p1)
 			e->malformed++;
 		else
 			gw_info("from %s: exchange %u for an unknown SA "
@@ -104,6 +131,7 @@ on_ike(void *arg, const struct ike_net_dgram *d)
 	}
 	switch (m.hdr.exchange) {
 	case IKE_XCHG_IDPROT:
+	case IKE_XCHG_AGGRESSIVE:
 		ike_mm_recv(sa, d, &m, d->data);
 		break;
 	case IKE_XCHG_QUICK:
@@ -251,6 +279,9 @@ ike_engine_initiate(struct ike_engine *e, int32_t peer, int32_t traffic)
 	for (sa = e->sas; sa != NULL; sa = sa->next)
 		if (sa->peer == p && sa->state == IKE_SA_ESTABLISHED)
 			return ike_qm_start(sa, traffic);
+	if (p->conf.p1.mode == IKE_MODE_AGGRESSIVE ||
+	    p->conf.p1.mode == IKE_MODE_AGGRESSIVE_ONLY)
+		return ike_am_start(e, p, traffic);
 	return ike_mm_start(e, p, traffic);
 }
 

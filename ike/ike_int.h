@@ -35,6 +35,8 @@ enum ike_sa_state {
 	IKE_SA_MM_I2,     /* MM3 sent */
 	IKE_SA_MM_R2,     /* MM4 sent */
 	IKE_SA_MM_I3,     /* MM5 sent */
+	IKE_SA_AM_I1,     /* AM1 sent */
+	IKE_SA_AM_R1,     /* AM2 sent */
 	IKE_SA_ESTABLISHED,
 	IKE_SA_DEAD,
 };
@@ -89,6 +91,8 @@ struct ike_ph1 {
 	size_t gxi_len, gxr_len;
 	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
 	size_t ni_len, nr_len;
+	uint8_t idi_b[IKE_CONF_STR + 8]; /* IDii_b, Aggressive Mode */
+	size_t idi_len;
 	uint8_t *sai_b; /* initiator's SA body (for HASH_x) */
 	size_t sai_len;
 	struct ike_keys *keys;
@@ -152,11 +156,30 @@ int ike_p1_build_reply_sa(struct ike_ph1 *sa, struct ike_buf *b);
 uint16_t ike_p1_accept_reply(struct ike_ph1 *sa, const uint8_t *body,
                              size_t len);
 
-/* ike_mm.c */
+/* ike_mm.c: also the phase 1 steps Aggressive Mode shares. */
+void ike_ph1_header(struct ike_ph1 *sa, struct ike_buf *b);
+int ike_ph1_send(struct ike_ph1 *sa, struct ike_buf *b, int enc);
+int ike_ph1_make_ke(struct ike_ph1 *sa);
+int ike_ph1_take_ke(struct ike_ph1 *sa, const struct ike_msg *m);
+int ike_ph1_build_id(struct ike_ph1 *sa, struct ike_buf *b, size_t *off);
+int ike_ph1_auth_hash(struct ike_ph1 *sa, int initiator, const uint8_t *id_b,
+                      size_t id_len, uint8_t *out);
+int ike_ph1_verify_auth(struct ike_ph1 *sa, const struct ike_msg *m,
+                        int from_initiator);
+void ike_ph1_float(struct ike_ph1 *sa);
+void ike_ph1_established(struct ike_ph1 *sa);
 int ike_mm_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic);
 void ike_mm_recv(struct ike_ph1 *sa, const struct ike_net_dgram *d,
                  const struct ike_msg *m, const uint8_t *pkt);
 struct ike_ph1 *ike_mm_respond(struct ike_engine *e,
+                               const struct ike_net_dgram *d,
+                               const struct ike_msg *m);
+
+/* ike_am.c */
+int ike_am_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic);
+void ike_am_step(struct ike_ph1 *sa, const struct ike_net_dgram *d,
+                 const struct ike_msg *m);
+struct ike_ph1 *ike_am_respond(struct ike_engine *e,
                                const struct ike_net_dgram *d,
                                const struct ike_msg *m);
 
@@ -176,6 +199,8 @@ void ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len);
 /* ike_engine.c */
 struct ike_peer *ike_engine_peer_by_addr(struct ike_engine *e,
                                          const struct sockaddr_in *sin);
+struct ike_peer *ike_engine_peer_by_id(struct ike_engine *e, const char *id);
+int ike_ph1_id_text(const uint8_t *body, size_t len, char *out, size_t n);
 struct ike_peer *ike_engine_peer(struct ike_engine *e, int32_t index);
 int ike_engine_resolve(const char *address, struct sockaddr_in *out);
 

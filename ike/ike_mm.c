@@ -45,8 +45,8 @@ p1_inputs(const struct ike_ph1 *sa, struct ike_keys_p1 *in)
 }
 
 /* Our DH pair and nonce for message 3 or 4. */
-static int
-make_ke_nonce(struct ike_ph1 *sa)
+int
+ike_ph1_make_ke(struct ike_ph1 *sa)
 {
 	const uint8_t *pub;
 	size_t len;
@@ -64,8 +64,8 @@ make_ke_nonce(struct ike_ph1 *sa)
 }
 
 /* The peer's KE and nonce; then g^xy and every phase 1 key. */
-static int
-take_ke_nonce(struct ike_ph1 *sa, const struct ike_msg *m)
+int
+ike_ph1_take_ke(struct ike_ph1 *sa, const struct ike_msg *m)
 {
 	const struct ike_pld *ke = ike_pld_get(m, IKE_PLD_KE, 0);
 	const struct ike_pld *no = ike_pld_get(m, IKE_PLD_NONCE, 0);
@@ -93,8 +93,8 @@ take_ke_nonce(struct ike_ph1 *sa, const struct ike_msg *m)
 }
 
 /* Our identity: the configured local ID, else our address. */
-static int
-build_id(struct ike_ph1 *sa, struct ike_buf *b, size_t *off)
+int
+ike_ph1_build_id(struct ike_ph1 *sa, struct ike_buf *b, size_t *off)
 {
 	const char *id = sa->peer->conf.p1.local_id;
 	struct in_addr a;
@@ -118,30 +118,38 @@ build_id(struct ike_ph1 *sa, struct ike_buf *b, size_t *off)
 	return b->err ? -1 : 0;
 }
 
-/* The peer's ID as text; checked against ipsecPeerIds when set. */
-static int
-check_id(struct ike_ph1 *sa, const uint8_t *body, size_t len)
+/* An ID payload as text: a.b.c.d, an FQDN, user@fqdn or keyid:TEXT. */
+int
+ike_ph1_id_text(const uint8_t *body, size_t len, char *out, size_t n)
 {
 	struct ike_id id;
-	const char *ids = sa->peer->conf.ids, *p;
-	size_t n;
+	size_t k;
 
-	if (ike_pld_id(body, len, &id) != IKE_PLD_OK)
+	if (ike_pld_id(body, len, &id) != IKE_PLD_OK || n < 8)
 		return -1;
 	if (id.type == IKE_ID_IPV4_ADDR && id.len == 4) {
 		struct in_addr a;
 
 		memcpy(&a.s_addr, id.data, 4);
-		snprintf(sa->remote_id, sizeof(sa->remote_id), "%s",
-		         inet_ntoa(a));
-	} else {
-		n = id.len < sizeof(sa->remote_id) - 7
-		        ? id.len
-		        : sizeof(sa->remote_id) - 7;
-		snprintf(sa->remote_id, sizeof(sa->remote_id), "%s%.*s",
-		         id.type == IKE_ID_KEY_ID ? "keyid:" : "", (int)n,
-		         (const char *)id.data);
+		snprintf(out, n, "%s", inet_ntoa(a));
+		return 0;
 	}
+	k = id.len < n - 7 ? id.len : n - 7;
+	snprintf(out, n, "%s%.*s", id.type == IKE_ID_KEY_ID ? "keyid:" : "",
+	         (int)k, (const char *)id.data);
+	return 0;
+}
+
+/* The peer's ID as text; checked against ipsecPeerIds when set. */
+static int
+check_id(struct ike_ph1 *sa, const uint8_t *body, size_t len)
+{
+	const char *ids = sa->peer->conf.ids, *p;
+	size_t n;
+
+	if (ike_ph1_id_text(body, len, sa->remote_id, sizeof(sa->remote_id)) <
+	    0)
+		return -1;
 	if (ids[0] == '\0')
 		return 0;
 	for (p = ids; *p != '\0';) {
@@ -156,9 +164,9 @@ check_id(struct ike_ph1 *sa, const uint8_t *body, size_t len)
 }
 
 /* HASH_I or HASH_R over the ID payload body at off in b (or in m). */
-static int
-auth_hash(struct ike_ph1 *sa, int initiator, const uint8_t *id_b, size_t id_len,
-          uint8_t *out)
+int
+ike_ph1_auth_hash(struct ike_ph1 *sa, int initiator, const uint8_t *id_b,
+                  size_t id_len, uint8_t *out)
 {
 	struct ike_keys_p1 in;
 	struct ike_crypto_iov sai = {sa->sai_b, sa->sai_len};
@@ -168,17 +176,17 @@ auth_hash(struct ike_ph1 *sa, int initiator, const uint8_t *id_b, size_t id_len,
 	return ike_keys_hash_auth(sa->keys, &in, initiator, sai, idb, out);
 }
 
-static void
-header(struct ike_ph1 *sa, struct ike_buf *b, uint8_t flags)
+/* A header for the SA's phase 1 exchange (Main or Aggressive Mode). */
+void
+ike_ph1_header(struct ike_ph1 *sa, struct ike_buf *b)
 {
 	ike_buf_init(b);
-	ike_build_header(b, sa->icookie, sa->rcookie, IKE_XCHG_IDPROT, flags,
-	                 0);
+	ike_build_header(b, sa->icookie, sa->rcookie, sa->xchg, 0, 0);
 }
 
 /* Sends b (finished, encrypted if enc) and keeps it for retransmission. */
-static int
-send_msg(struct ike_ph1 *sa, struct ike_buf *b, int enc)
+int
+ike_ph1_send(struct ike_ph1 *sa, struct ike_buf *b, int enc)
 {
 	int rc = ike_build_finish(b);
 
@@ -211,7 +219,7 @@ ike_mm_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic)
 	sa->remote.sin_port = htons(e->g.ike_port);
 	sa->local.sin_family = AF_INET;
 	sa->local.sin_port = htons(e->g.ike_port);
-	header(sa, &b, 0);
+	ike_ph1_header(sa, &b);
 	ike_p1_build_sa(sa, &b);
 	if (p->conf.p1.natt)
 		ike_natt_add_vids(&b);
@@ -221,7 +229,7 @@ ike_mm_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic)
 		                 "");
 	gw_info("phase 1 with peer %d (%s): Main Mode as initiator",
 	        p->conf.index, p->conf.address);
-	return send_msg(sa, &b, 0);
+	return ike_ph1_send(sa, &b, 0);
 }
 
 static void
@@ -242,22 +250,22 @@ mm_i_recv2(struct ike_ph1 *sa, const struct ike_msg *m)
 	}
 	memcpy(sa->rcookie, m->hdr.rcookie, IKE_COOKIE_LEN);
 	sa->natt = sa->peer->conf.p1.natt && ike_natt_vid_seen(m);
-	if (make_ke_nonce(sa) < 0) {
+	if (ike_ph1_make_ke(sa) < 0) {
 		ike_sa_fail(sa, "cannot create the Diffie-Hellman value");
 		return;
 	}
-	header(sa, &b, 0);
+	ike_ph1_header(sa, &b);
 	ike_build_ke(&b, sa->gxi, sa->gxi_len);
 	ike_build_nonce(&b, sa->ni, sa->ni_len);
 	if (sa->natt)
 		ike_natt_add_natd(sa, &b);
 	ike_sa_set_state(sa, IKE_SA_MM_I2);
-	send_msg(sa, &b, 0);
+	ike_ph1_send(sa, &b, 0);
 }
 
 /* After NAT-D in message 3/4: move to the NAT-T port if a NAT is there. */
-static void
-maybe_float(struct ike_ph1 *sa)
+void
+ike_ph1_float(struct ike_ph1 *sa)
 {
 	if (!sa->natt || (!sa->nat_local && !sa->nat_remote) || sa->floated)
 		return;
@@ -273,16 +281,16 @@ mm_i_recv4(struct ike_ph1 *sa, const struct ike_msg *m)
 	struct ike_buf b;
 	size_t off, len;
 
-	if (take_ke_nonce(sa, m) < 0) {
+	if (ike_ph1_take_ke(sa, m) < 0) {
 		ike_sa_fail(sa, "bad key exchange or nonce in message 4");
 		return;
 	}
 	ike_natt_check(sa, m);
-	maybe_float(sa);
-	header(sa, &b, 0);
-	build_id(sa, &b, &off);
+	ike_ph1_float(sa);
+	ike_ph1_header(sa, &b);
+	ike_ph1_build_id(sa, &b, &off);
 	len = b.len - off;
-	if (auth_hash(sa, 1, b.data + off, len, hash) < 0) {
+	if (ike_ph1_auth_hash(sa, 1, b.data + off, len, hash) < 0) {
 		ike_buf_free(&b);
 		ike_sa_fail(sa, "cannot compute HASH_I");
 		return;
@@ -292,16 +300,16 @@ mm_i_recv4(struct ike_ph1 *sa, const struct ike_msg *m)
 		ike_build_notify(&b, IKE_DOI_IPSEC, IKE_PROTO_ISAKMP,
 		                 IKE_N_INITIAL_CONTACT, NULL, 0, NULL, 0);
 	ike_sa_set_state(sa, IKE_SA_MM_I3);
-	send_msg(sa, &b, 1);
+	ike_ph1_send(sa, &b, 1);
 }
 
-static void
-established(struct ike_ph1 *sa)
+void
+ike_ph1_established(struct ike_ph1 *sa)
 {
 	struct ike_engine *e = sa->eng;
 
 	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
-	gw_notice("phase 1 with peer %d established (%s, %s, %s%s)",
+	gw_notice("phase 1 with peer %d ike_ph1_established (%s, %s, %s%s)",
 	          sa->peer->conf.index, inet_ntoa(sa->remote.sin_addr),
 	          sa->initiator ? "initiator" : "responder",
 	          sa->remote_id[0] ? sa->remote_id : "?",
@@ -315,8 +323,9 @@ established(struct ike_ph1 *sa)
 }
 
 /* Verifies IDx and HASH_x of message 5 or 6 (decrypted in m). */
-static int
-verify_auth(struct ike_ph1 *sa, const struct ike_msg *m, int from_initiator)
+int
+ike_ph1_verify_auth(struct ike_ph1 *sa, const struct ike_msg *m,
+                    int from_initiator)
 {
 	const struct ike_pld *id = ike_pld_get(m, IKE_PLD_ID, 0);
 	const struct ike_pld *h = ike_pld_get(m, IKE_PLD_HASH, 0);
@@ -332,8 +341,8 @@ verify_auth(struct ike_ph1 *sa, const struct ike_msg *m, int from_initiator)
 		ike_sa_fail(sa, "malformed ID payload");
 		return -1;
 	}
-	if (auth_hash(sa, from_initiator, ike_pld_body(m, id), id->len, want) <
-	        0 ||
+	if (ike_ph1_auth_hash(sa, from_initiator, ike_pld_body(m, id), id->len,
+	                      want) < 0 ||
 	    h->len != sa->keys->len ||
 	    !ike_crypto_ct_equal(want, ike_pld_body(m, h), h->len)) {
 		ike_sa_fail(sa,
@@ -353,10 +362,10 @@ verify_auth(struct ike_ph1 *sa, const struct ike_msg *m, int from_initiator)
 static void
 mm_i_recv6(struct ike_ph1 *sa, const struct ike_msg *m)
 {
-	if (verify_auth(sa, m, 0) < 0)
+	if (ike_ph1_verify_auth(sa, m, 0) < 0)
 		return;
 	ike_out_clear(&sa->out);
-	established(sa);
+	ike_ph1_established(sa);
 }
 
 /* Responder, message 2: a new SA for a message 1 from a configured peer. */
@@ -403,7 +412,7 @@ ike_mm_respond(struct ike_engine *e, const struct ike_net_dgram *d,
 		return sa;
 	}
 	sa->natt = p->conf.p1.natt && ike_natt_vid_seen(m);
-	header(sa, &b, 0);
+	ike_ph1_header(sa, &b);
 	ike_p1_build_reply_sa(sa, &b);
 	if (sa->natt)
 		ike_natt_add_vids(&b);
@@ -411,7 +420,7 @@ ike_mm_respond(struct ike_engine *e, const struct ike_net_dgram *d,
 	if (e->cb.peer_state != NULL)
 		e->cb.peer_state(e->cb_arg, p->conf.index, IKE_PEER_NEGOTIATING,
 		                 "");
-	send_msg(sa, &b, 0);
+	ike_ph1_send(sa, &b, 0);
 	return sa;
 }
 
@@ -420,18 +429,18 @@ mm_r_recv3(struct ike_ph1 *sa, const struct ike_msg *m)
 {
 	struct ike_buf b;
 
-	if (make_ke_nonce(sa) < 0 || take_ke_nonce(sa, m) < 0) {
+	if (ike_ph1_make_ke(sa) < 0 || ike_ph1_take_ke(sa, m) < 0) {
 		ike_sa_fail(sa, "bad key exchange or nonce in message 3");
 		return;
 	}
 	ike_natt_check(sa, m);
-	header(sa, &b, 0);
+	ike_ph1_header(sa, &b);
 	ike_build_ke(&b, sa->gxr, sa->gxr_len);
 	ike_build_nonce(&b, sa->nr, sa->nr_len);
 	if (sa->natt)
 		ike_natt_add_natd(sa, &b);
 	ike_sa_set_state(sa, IKE_SA_MM_R2);
-	send_msg(sa, &b, 0);
+	ike_ph1_send(sa, &b, 0);
 }
 
 static void
@@ -446,18 +455,18 @@ mm_r_recv5(struct ike_ph1 *sa, const struct ike_net_dgram *d,
 	sa->remote = d->remote;
 	sa->local = d->local;
 	sa->floated = d->natt;
-	if (verify_auth(sa, m, 1) < 0)
+	if (ike_ph1_verify_auth(sa, m, 1) < 0)
 		return;
-	header(sa, &b, 0);
-	build_id(sa, &b, &off);
-	if (auth_hash(sa, 0, b.data + off, b.len - off, hash) < 0) {
+	ike_ph1_header(sa, &b);
+	ike_ph1_build_id(sa, &b, &off);
+	if (ike_ph1_auth_hash(sa, 0, b.data + off, b.len - off, hash) < 0) {
 		ike_buf_free(&b);
 		ike_sa_fail(sa, "cannot compute HASH_R");
 		return;
 	}
 	ike_build_hash(&b, hash, sa->keys->len);
-	send_msg(sa, &b, 1);
-	established(sa);
+	ike_ph1_send(sa, &b, 1);
+	ike_ph1_established(sa);
 }
 
 /* Parses (decrypting first when E is set) and runs the step for the state. */
@@ -490,7 +499,8 @@ ike_mm_recv(struct ike_ph1 *sa, const struct ike_net_dgram *d,
 		m = *hdr;
 		err = ike_pld_walk(&m, plain, plen, IKE_HDR_LEN,
 		                   IKE_PLD_F_PADDED);
-		if (err != IKE_PLD_OK && sa->state == IKE_SA_MM_R2) {
+		if (err != IKE_PLD_OK &&
+		    (sa->state == IKE_SA_MM_R2 || sa->state == IKE_SA_AM_R1)) {
 			/* Garbage after decryption: the keys differ. */
 			ike_info_notify_plain(sa->eng, d, &hdr->hdr,
 			                      IKE_N_PAYLOAD_MALFORMED);
@@ -530,6 +540,10 @@ ike_mm_recv(struct ike_ph1 *sa, const struct ike_net_dgram *d,
 		break;
 	case IKE_SA_MM_R2:
 		mm_r_recv5(sa, d, &m);
+		break;
+	case IKE_SA_AM_I1:
+	case IKE_SA_AM_R1:
+		ike_am_step(sa, d, &m);
 		break;
 	default:
 		break;

@@ -15,7 +15,8 @@
 #include <string.h>
 
 static const char *const state_names[] = {
-    "", "MM_I1", "MM_R1", "MM_I2", "MM_R2", "MM_I3", "ESTABLISHED", "DEAD",
+    "",      "MM_I1", "MM_R1", "MM_I2",       "MM_R2",
+    "MM_I3", "AM_I1", "AM_R1", "ESTABLISHED", "DEAD",
 };
 
 struct ike_ph1 *

@@ -42,13 +42,16 @@ for _ in $(seq 1 100); do
 done
 
 mkdir -p "$T/C"
-cat >"$T/C/swanctl.conf" <<EOC
+# charon_conf AGGRESSIVE IKE_PROPOSALS ESP_PROPOSALS: (re)load charon's side.
+charon_conf() {
+	cat >"$T/C/swanctl.conf" <<EOC
 connections {
 	gw {
 		version = 1
+		aggressive = $1
 		local_addrs = 10.99.0.2
 		remote_addrs = 10.99.0.1
-		proposals = aes128-sha1-modp2048
+		proposals = $2
 		rekey_time = 0
 		local {
 			auth = psk
@@ -62,7 +65,7 @@ connections {
 			net {
 				local_ts = 10.98.2.0/24
 				remote_ts = 10.98.1.0/24
-				esp_proposals = aes128-sha1-modp2048
+				esp_proposals = $3
 				start_action = none
 			}
 		}
@@ -76,6 +79,10 @@ secrets {
 	}
 }
 EOC
+	[ -n "${CHARON_DIR_C:-}" ] && sw C --load-all --file "$T/C/swanctl.conf" >/dev/null 2>&1
+	return 0
+}
+charon_conf no aes128-sha1-modp2048 aes128-sha1-modp2048
 charon_start C ch "$T/C"
 sw C --load-all --file "$T/C/swanctl.conf" >/dev/null
 
@@ -124,8 +131,79 @@ else
 	fail "ipsecgwd as responder"; tail -20 "$T/gw.log"
 fi
 
+# Resets both sides: charon deletes its SAs (and tells us).
+reset() {
+	sw C --terminate --ike gw >/dev/null 2>&1 || true
+	sleep 0.3
+	sset ipsecPeerAdminStatus.1 i up
+}
+
+# 2b. Three phase 1 and four phase 2 proposals: ipsecgwd offers its default
+# profiles; charon accepts one combination at a time, so every one of ours
+# must be chosen once.
+for combo in "aes256-sha256-modp2048 aes256-sha256-modp2048 AES_CBC-256/HMAC_SHA2_256_128" \
+	"aes128-sha256-modp2048 aes256gcm16-modp2048 AES_GCM_16-256" \
+	"aes128-sha1-modp2048 aes128gcm16-modp2048 AES_GCM_16-128" \
+	"aes128-sha256-modp2048 aes128-sha1-modp2048 AES_CBC-128/HMAC_SHA1_96"; do
+	set -- $combo
+	reset
+	charon_conf no "$1" "$2"
+	sset ipsecPeerAdminStatus.1 i dialup
+	if wait_state INSTALLED && sw C --list-sas | grep -q "ESP:$3"; then
+		ok "Main Mode + Quick Mode with IKE $1 / ESP $2 (PFS)"
+	else
+		fail "IKE $1 / ESP $2"; sw C --list-sas; tail -5 "$T/gw.log"
+	fi
+done
+
+# 2c. Aggressive Mode, both directions (charon needs aggressive = yes).
+reset
+charon_conf yes aes128-sha1-modp2048 aes128-sha1-modp2048
+sset ikeProfileMode.1 i aggressive
+sset ipsecPeerAdminStatus.1 i dialup
+if wait_state INSTALLED; then ok "Aggressive Mode + Quick Mode, ipsecgwd as initiator"
+else fail "Aggressive Mode as initiator"; tail -5 "$T/gw.log"; fi
+snmp snmpwalk -v2c -c public -Oqv "$AGENT" ikeSaTarseh | grep -q "^APIE" && ok "ikeSaTable: Aggressive Mode initiator (TARSEH A.I.)" || fail "TARSEH for AM"
+reset
+if sw C --initiate --child net --ike gw 2>&1 | grep -q "initiate completed successfully"; then
+	ok "Aggressive Mode + Quick Mode, ipsecgwd as responder"
+else fail "Aggressive Mode as responder"; tail -5 "$T/gw.log"; fi
+
+# 2d. Mode restrictions: id-protect-only refuses Aggressive Mode, and
+# aggressive-only refuses Main Mode, with a clear log line.
+reset
+sset ikeProfileMode.1 i idProtectOnly
+if sw C --initiate --child net --ike gw >/dev/null 2>&1; then fail "Aggressive Mode accepted by idProtectOnly"
+else grep -q "allows Main Mode only" "$T/gw.log" && ok "idProtectOnly refuses Aggressive Mode" || fail "no reason logged"; fi
+reset
+charon_conf no aes128-sha1-modp2048 aes128-sha1-modp2048
+sset ikeProfileMode.1 i aggressiveOnly
+if sw C --initiate --child net --ike gw >/dev/null 2>&1; then fail "Main Mode accepted by aggressiveOnly"
+else grep -q "allows Aggressive Mode only" "$T/gw.log" && ok "aggressiveOnly refuses Main Mode" || fail "no reason logged"; fi
+sset ikeProfileMode.1 i idProtect
+
+# 2e. Proposals that do not match: refused with what the peer offered.
+reset
+charon_conf no 3des-md5-modp1024 aes128-sha1-modp2048
+if sw C --initiate --child net --ike gw >/dev/null 2>&1; then fail "3DES/MD5/modp1024 accepted"
+else
+	r=$(get ipsecPeerLastError.1)
+	case "$r" in *"no proposal chosen: peer offered"*3des*md5*) ok "mismatch refused: ipsecPeerLastError = $r" ;;
+	*) fail "mismatch reason: '$r'" ;; esac
+fi
+grep -q "NO-PROPOSAL-CHOSEN\|NO_PROPOSAL_CHOSEN" "$T/C/charon.log" && ok "charon received NO-PROPOSAL-CHOSEN" || fail "charon got no notify"
+
+# 2f. Quick Mode without PFS.
+reset
+charon_conf no aes128-sha1-modp2048 aes128-sha1
+sset ipsecProfilePfsGroup.1 i none
+sset ipsecPeerAdminStatus.1 i dialup
+if wait_state INSTALLED && ! sw C --list-sas | grep "ESP:" | grep -q MODP; then ok "Quick Mode without PFS"
+else fail "Quick Mode without PFS"; sw C --list-sas; fi
+reset
+
 # 3. A wrong pre-shared key: clear failure, reason in the MIB.
-sw C --terminate --ike gw >/dev/null 2>&1 || true
+charon_conf no aes128-sha1-modp2048 aes128-sha1
 sset ipsecPeerPreSharedKey.1 s "not-the-right-key" ipsecPeerAdminStatus.1 i up
 sset ipsecPeerAdminStatus.1 i dialup
 for _ in $(seq 1 60); do
