@@ -296,6 +296,7 @@ desc_len(const char *fn, uint8_t type, size_t len)
 	return IKE_PLD_OK;
 }
 
+/* The builder runs this too, so it never emits what the walker refuses. */
 enum ike_pld_err
 ike_pld_check(uint8_t type, const uint8_t *body, size_t len, int phase)
 {
@@ -305,6 +306,11 @@ ike_pld_check(uint8_t type, const uint8_t *body, size_t len, int phase)
 	return types[type].check(type, body, len, phase);
 }
 
+/*
+ * RFC 2408 5.1/5.2 in the order the RFC lists them, version first since an
+ * IKEv2 header means nothing else can be read.  Everything here is in
+ * clear even when the body is encrypted, so it runs before decryption.
+ */
 enum ike_pld_err
 ike_pld_header(struct ike_msg *m, const uint8_t *pkt, size_t len)
 {
@@ -430,6 +436,8 @@ walk_one(struct ike_msg *m, uint8_t type, size_t off, int phase, uint8_t *next,
 	return IKE_PLD_OK;
 }
 
+/* Separate from the header step so the caller can decrypt in between; the
+ * padding of an encrypted body (RFC 2409 5) follows the last payload. */
 enum ike_pld_err
 ike_pld_walk(struct ike_msg *m, const uint8_t *buf, size_t len, size_t off,
              unsigned int flags)
@@ -467,6 +475,7 @@ ike_pld_walk(struct ike_msg *m, const uint8_t *buf, size_t len, size_t off,
 	return IKE_PLD_OK;
 }
 
+/* Phase 1 messages 1-4 must be plaintext: E there is a flags error. */
 enum ike_pld_err
 ike_pld_parse(struct ike_msg *m, const uint8_t *pkt, size_t len)
 {
@@ -512,7 +521,7 @@ ike_pld_body(const struct ike_msg *m, const struct ike_pld *p)
 	return m->buf + p->off;
 }
 
-/* SPI sizes per protocol (RFC 2407 4.4.1, RFC 2408 2.4): the ISAKMP SPI is
+/* SPI sizes per protocol (RFC 2407 4.4.1, RFC 2408): the ISAKMP SPI is
  * the cookie pair and may be omitted in a proposal; an IPComp CPI is 16
  * bits, sent in two or four octets. */
 static enum ike_pld_err
@@ -571,6 +580,8 @@ sub_hdr(const char *fn, const uint8_t *buf, size_t off, size_t end,
 	return IKE_PLD_OK;
 }
 
+/* The proposal chain must end exactly at the end of the SA (RFC 2408 3.5),
+ * or a later proposal would be read from whatever follows. */
 enum ike_pld_err
 ike_pld_sa_next(struct ike_sa *sa, struct ike_prop *p)
 {
@@ -648,6 +659,10 @@ attr_read(const uint8_t *buf, size_t off, size_t end, struct ike_attr *a,
 	return IKE_PLD_OK;
 }
 
+/*
+ * The declared transform count and the Next Payload chain must agree (RFC
+ * 2408 3.5); counting attributes here lets callers loop by count.
+ */
 enum ike_pld_err
 ike_pld_prop_next(struct ike_prop *p, struct ike_xform *x)
 {
@@ -698,6 +713,7 @@ ike_pld_prop_next(struct ike_prop *p, struct ike_xform *x)
 	return IKE_PLD_OK;
 }
 
+/* Bounded by nattr and by the transform end, whichever comes first. */
 enum ike_pld_err
 ike_pld_xform_next(struct ike_xform *x, struct ike_attr *a)
 {
@@ -717,6 +733,8 @@ ike_pld_xform_next(struct ike_xform *x, struct ike_attr *a)
 	return IKE_PLD_OK;
 }
 
+/* Attribute numbers mean different things in phase 1 and phase 2; the
+ * proposal's protocol says which table applies. */
 int
 ike_pld_attr_class(uint8_t proto, uint16_t type)
 {
@@ -816,6 +834,12 @@ prop_check(struct ike_prop *p, int phase)
 	return IKE_PLD_OK;
 }
 
+/*
+ * Validates the whole tree once, so a caller that then iterates by count
+ * only meets errors if it ignored this result.  Only the IPsec DOI with
+ * SIT_IDENTITY_ONLY is supported: other situations carry labelled-domain
+ * fields before the proposals (RFC 2407 4.6.1).
+ */
 enum ike_pld_err
 ike_pld_sa(const uint8_t *body, size_t len, int phase, struct ike_sa *sa)
 {
@@ -860,6 +884,8 @@ ike_pld_sa(const uint8_t *body, size_t len, int phase, struct ike_sa *sa)
 	return IKE_PLD_OK;
 }
 
+/* Opaque payloads differ only in their size limits and the notify for an
+ * empty one, both of which come from the descriptor. */
 enum ike_pld_err
 ike_pld_data(uint8_t type, const uint8_t *body, size_t len, struct ike_data *d)
 {
@@ -909,6 +935,8 @@ id_size(uint8_t type)
 	}
 }
 
+/* Address types have exact sizes; checking them here spares every user of
+ * an ID from re-checking before copying an address. */
 enum ike_pld_err
 ike_pld_id(const uint8_t *body, size_t len, struct ike_id *id)
 {
@@ -937,6 +965,8 @@ ike_pld_id(const uint8_t *body, size_t len, struct ike_id *id)
 	return IKE_PLD_OK;
 }
 
+/* CERT and CR share the layout; only RFC 2408 encodings 1..10 are known,
+ * and a request may leave the authority empty. */
 enum ike_pld_err
 ike_pld_cert(uint8_t type, const uint8_t *body, size_t len, struct ike_cert *c)
 {
@@ -960,6 +990,8 @@ ike_pld_cert(uint8_t type, const uint8_t *body, size_t len, struct ike_cert *c)
 	return IKE_PLD_OK;
 }
 
+/* Lenient on protocol and SPI size: notifies arrive about things we may
+ * not have, and RFC 2408 5.14 only logs their problems anyway. */
 enum ike_pld_err
 ike_pld_notify(const uint8_t *body, size_t len, struct ike_notify *n)
 {
@@ -999,6 +1031,8 @@ ike_pld_notify(const uint8_t *body, size_t len, struct ike_notify *n)
 	return IKE_PLD_OK;
 }
 
+/* RFC 3706: the SPI is both cookies and the data one sequence number;
+ * anything else is not a DPD message we can answer. */
 enum ike_pld_err
 ike_pld_dpd(const struct ike_notify *n, uint32_t *seq)
 {
@@ -1019,6 +1053,7 @@ ike_pld_dpd(const struct ike_notify *n, uint32_t *seq)
 	return IKE_PLD_OK;
 }
 
+/* The SPI list must fill the payload exactly: count times size. */
 enum ike_pld_err
 ike_pld_delete(const uint8_t *body, size_t len, struct ike_delete *d)
 {
@@ -1058,6 +1093,7 @@ ike_pld_delete_spi(const struct ike_delete *d, unsigned int i)
 	return d->spis + (size_t)i * d->spi_size;
 }
 
+/* RFC 3947 5.2 carries one IPv4 or IPv6 address, nothing else. */
 enum ike_pld_err
 ike_pld_natoa(uint8_t type, const uint8_t *body, size_t len,
               struct ike_natoa *o)
