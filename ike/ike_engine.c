@@ -210,6 +210,25 @@ ike_engine_set_global(struct ike_engine *e, const struct ike_global_conf *g)
 	e->g.natt_port = natt;
 }
 
+/* Deletes every SA of a peer, with delete notifications. */
+static void
+delete_peer_sas(struct ike_engine *e, struct ike_peer *p)
+{
+	struct ike_ph1 *sa;
+	int any = 0;
+
+	for (sa = e->sas; sa != NULL; sa = sa->next)
+		if (sa->peer == p && sa->state != IKE_SA_DEAD) {
+			ike_info_delete(sa);
+			ike_sa_set_state(sa, IKE_SA_DEAD);
+			any = 1;
+		}
+	if (any && e->cb.peer_state != NULL)
+		e->cb.peer_state(e->cb_arg, p->conf.index, IKE_PEER_DORMANT,
+		                 "");
+	reap(e);
+}
+
 int
 ike_engine_peer_set(struct ike_engine *e, const struct ike_peer_conf *c)
 {
@@ -235,6 +254,8 @@ ike_engine_peer_set(struct ike_engine *e, const struct ike_peer_conf *c)
 	p->conf = *c;
 	p->traffic = t;
 	p->conf.traffic = t;
+	if (c->admin == 2) /* down: delete its SAs and refuse new ones */
+		delete_peer_sas(e, p);
 	return 0;
 }
 
@@ -251,9 +272,7 @@ ike_engine_peer_remove(struct ike_engine *e, int32_t index)
 		return;
 	for (sa = e->sas; sa != NULL; sa = sa->next)
 		if (sa->peer == p) {
-			if (sa->state == IKE_SA_ESTABLISHED)
-				ike_info_send(sa, IKE_N_INITIAL_CONTACT, NULL,
-				              0, 0);
+			ike_info_delete(sa);
 			sa->peer = NULL;
 			ike_sa_set_state(sa, IKE_SA_DEAD);
 		}
@@ -292,7 +311,12 @@ ike_engine_delete_sa(struct ike_engine *e, uint32_t index)
 
 	for (sa = e->sas; sa != NULL; sa = sa->next)
 		if (sa->index == index) {
+			ike_info_delete(sa);
 			ike_sa_set_state(sa, IKE_SA_DEAD);
+			if (sa->peer != NULL && e->cb.peer_state != NULL)
+				e->cb.peer_state(e->cb_arg,
+				                 sa->peer->conf.index,
+				                 IKE_PEER_DORMANT, "");
 			reap(e);
 			return 0;
 		}

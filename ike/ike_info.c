@@ -64,6 +64,46 @@ ike_info_send(struct ike_ph1 *sa, uint16_t type, const void *spi,
 	return rc;
 }
 
+/*
+ * Tells the peer the ISAKMP SA is gone (RFC 2408 3.15, SPI = the cookie
+ * pair), so that it does not keep using it; protected by HASH(1).
+ */
+int
+ike_info_delete(struct ike_ph1 *sa)
+{
+	struct ike_crypto_iov rest;
+	uint8_t iv[IKE_CRYPTO_BLOCK_MAX], spi[2 * IKE_COOKIE_LEN];
+	struct ike_buf b;
+	uint32_t msgid;
+	size_t hoff;
+	int rc = -1;
+
+	if (sa->state != IKE_SA_ESTABLISHED ||
+	    ike_crypto_random(&msgid, 4) < 0 ||
+	    ike_keys_phase2_iv(sa->keys, sa->iv, msgid, iv) < 0)
+		return -1;
+	memcpy(spi, sa->icookie, IKE_COOKIE_LEN);
+	memcpy(spi + IKE_COOKIE_LEN, sa->rcookie, IKE_COOKIE_LEN);
+	ike_buf_init(&b);
+	ike_build_header(&b, sa->icookie, sa->rcookie, IKE_XCHG_INFO, 0, msgid);
+	ike_build_hash(&b, NULL, sa->keys->len);
+	hoff = ike_buf_last_body(&b);
+	ike_build_delete(&b, IKE_DOI_IPSEC, IKE_PROTO_ISAKMP, sizeof(spi), spi,
+	                 1);
+	if (ike_build_finish(&b) == 0) {
+		rest.base = b.data + hoff + sa->keys->len;
+		rest.len = b.len - hoff - sa->keys->len;
+		if (ike_keys_qm_hash1(sa->keys, msgid, rest, b.data + hoff) ==
+		        0 &&
+		    ike_crypt_encrypt(sa, iv, &b) == 0)
+			rc = ike_net_send(sa->eng->net, &sa->local, &sa->remote,
+			                  sa->floated, b.data, b.len);
+	}
+	ike_buf_free(&b);
+	gw_notice("ISAKMP SA %u: deleted, peer notified", sa->index);
+	return rc;
+}
+
 /* Received Informational: verify HASH(1), then act on N and D. */
 void
 ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len)

@@ -195,6 +195,7 @@ int ike_info_send(struct ike_ph1 *sa, uint16_t type, const void *spi,
 void ike_info_notify_plain(struct ike_engine *e, const struct ike_net_dgram *d,
                            const struct ike_hdr *h, uint16_t type);
 void ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len);
+int ike_info_delete(struct ike_ph1 *sa);
 
 /* ike_engine.c */
 struct ike_peer *ike_engine_peer_by_addr(struct ike_engine *e,

@@ -122,6 +122,17 @@ t=$(snmp snmpwalk -v2c -c public -Oqv "$AGENT" ikeSaTarseh | head -1)
 snmp snmpwalk -v2c -c public "$AGENT" ikeSaState | grep -q established && ok "ikeSaTable: established" || fail "ikeSaTable not established"
 snmp snmpwalk -v2c -c public "$AGENT" ipsecSaEncapsulation | grep -q udpTunnel && ok "ipsecSaTable: UDP-encapsulated tunnel (NAT-T with charon)" || fail "no ipsecSaTable bundle"
 
+# 1b. Deleting the ISAKMP SA by SET tells charon (delete notification).
+idx=$(snmp snmpwalk -v2c -c public -On -Oq "$AGENT" ikeSaState | awk '$2 ~ /established/ { sub(/.*\./, "", $1); print $1; exit }')
+sset ikeSaAdminAction.$idx i delete
+gone=0
+for _ in $(seq 1 50); do
+	sw C --list-sas 2>/dev/null | grep -q "gw: #.*ESTABLISHED" || { gone=1; break; }
+	sleep 0.1
+done
+[ $gone -eq 1 ] && ok "ikeSaAdminAction delete: charon removed its IKE SA" || fail "charon still has the IKE SA"
+[ "$(get ipsecPeerOperStatus.1)" = dormant ] && ok "peer dormant after the delete" || fail "oper status $(get ipsecPeerOperStatus.1)"
+
 # 2. charon initiates, ipsecgwd responds.
 sw C --terminate --ike gw >/dev/null 2>&1 || true
 sleep 0.5
