@@ -104,6 +104,35 @@ ike_info_delete(struct ike_ph1 *sa)
 	return rc;
 }
 
+/* The peer deleted IPsec SAs: its SPIs are our outbound ones. */
+static void
+delete_children(struct ike_ph1 *sa, const struct ike_delete *dl)
+{
+	struct ike_engine *e = sa->eng;
+	struct ike_qm *qm;
+	unsigned int i;
+
+	for (i = 0; i < dl->nspi && dl->spi_size == 4; i++) {
+		const uint8_t *spi = ike_pld_delete_spi(dl, i);
+		uint32_t v;
+
+		if (spi == NULL)
+			break;
+		memcpy(&v, spi, 4);
+		v = ntohl(v);
+		for (qm = sa->qms; qm != NULL; qm = qm->next)
+			if (qm->done && qm->child.spi_out == v) {
+				gw_notice("peer %d: IPsec SA %08x deleted by "
+				          "the peer",
+				          qm->child.peer, v);
+				qm->done = 0;
+				if (e->cb.child_delete != NULL)
+					e->cb.child_delete(e->cb_arg,
+					                   qm->child.index);
+			}
+	}
+}
+
 /* Received Informational: verify HASH(1), then act on N and D. */
 void
 ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len)
@@ -163,13 +192,15 @@ ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len)
 		const struct ike_pld *p = ike_pld_get(&m, IKE_PLD_DELETE, i);
 		struct ike_delete dl;
 
-		if (ike_pld_delete(ike_pld_body(&m, p), p->len, &dl) ==
-		        IKE_PLD_OK &&
-		    dl.proto == IKE_PROTO_ISAKMP) {
-			gw_notice("ISAKMP SA %u: deleted by the peer",
-			          sa->index);
-			ike_sa_set_state(sa, IKE_SA_DEAD);
+		if (ike_pld_delete(ike_pld_body(&m, p), p->len, &dl) !=
+		    IKE_PLD_OK)
+			continue;
+		if (dl.proto != IKE_PROTO_ISAKMP) {
+			delete_children(sa, &dl);
+			continue;
 		}
+		gw_notice("ISAKMP SA %u: deleted by the peer", sa->index);
+		ike_sa_set_state(sa, IKE_SA_DEAD);
 	}
 	free(plain);
 }

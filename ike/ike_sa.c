@@ -271,6 +271,9 @@ ike_sa_free(struct ike_ph1 *sa)
 		}
 	while ((qm = sa->qms) != NULL) {
 		sa->qms = qm->next;
+		/* Until the dataplane keeps them, IPsec SAs go with phase 1. */
+		if (qm->done && e->cb.child_delete != NULL)
+			e->cb.child_delete(e->cb_arg, qm->child.index);
 		ike_qm_free(qm);
 	}
 	if (e->cb.sa_delete != NULL)

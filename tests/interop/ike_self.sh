@@ -1,0 +1,86 @@
+# ipsecgwd against ipsecgwd, for the algorithms and groups charon does not
+# offer: Blowfish, CAST, Twofish, DES, Tiger, RIPEMD-160, MODP 768/1536/
+# 3072/4096, ECP 256/384, ESP NULL and AH.  Two daemons in two network
+# namespaces, both configured only through SNMP; A dials B for each combo.
+set -euo pipefail
+: "${IPSECGWD:?}" "${IPSECGW_TOP:?}" "${IPSECGW_IETF_MIBS:?}"
+source "$IPSECGW_TOP/tests/interop/netns.sh"
+T=$(mktemp -d /tmp/ipsecgw-self.XXXXXX)
+PASSES=0
+FAILS=0
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+	ns_cleanup
+	if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T"; fi
+}
+trap cleanup EXIT
+ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
+fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
+
+ns_add a
+ns_add b
+ns_link a 10.97.0.1/24 b 10.97.0.2/24 >/dev/null
+ns_lan a 10.96.1.1/32
+ns_lan b 10.96.2.1/32
+export MIBDIRS="$IPSECGW_TOP/mibs:$IPSECGW_IETF_MIBS" MIBS=IPSECGW-MIB SNMPCONFPATH="$T/client"
+AGENT=udp:127.0.0.1:1161
+sset() { local n=$1; shift; ns_exec "$n" snmpset -v2c -c private -r1 -t3 "$AGENT" "$@" >/dev/null; }
+get() { local n=$1; shift; ns_exec "$n" snmpget -v2c -c public -r1 -t3 -Oqv "$AGENT" "$@"; }
+
+for n in a b; do
+	ns_exec "$n" "$IPSECGWD" --foreground --state-dir "$T/$n" --log-level info >"$T/$n.log" 2>&1 &
+	PIDS+=($!)
+done
+for n in a b; do
+	for _ in $(seq 1 100); do
+		case "$(get "$n" ipsecGlobEnable.0 2>/dev/null)" in true | false) break ;; esac
+		sleep 0.1
+	done
+done
+# A's peer is B and the other way round, with mirrored traffic lists.
+sset a ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.97.0.2 ipsecPeerPreSharedKey.1 s self-test-key
+sset b ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.97.0.1 ipsecPeerPreSharedKey.1 s self-test-key
+sset a ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
+	ipsecTrLocalAddress.10 a 10.96.1.0 ipsecTrLocalMaskLen.10 i 24 \
+	ipsecTrRemoteAddress.10 a 10.96.2.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
+sset b ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
+	ipsecTrLocalAddress.10 a 10.96.2.0 ipsecTrLocalMaskLen.10 i 24 \
+	ipsecTrRemoteAddress.10 a 10.96.1.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
+ok "two gateways configured over SNMP"
+
+# phase 1 proposal (ikeProposalTable index of the first-start catalogue),
+# DH group, phase 2 proposal (ipsecProposalTable index), PFS group, label.
+combos=(
+	"7 modp768 5 none Blowfish/Tiger-192/MODP768 + ESP Blowfish/HMAC-MD5"
+	"8 modp1536 10 modp1536 Blowfish/RIPEMD-160/MODP1536 + ESP CAST/HMAC-SHA1, PFS"
+	"16 modp3072 14 none CAST/RIPEMD-160/MODP3072 + ESP Twofish/HMAC-SHA1"
+	"21 modp4096 18 none Twofish/MD5/MODP4096 + ESP NULL/HMAC-SHA1"
+	"24 ecp256 20 ecp256 Twofish/RIPEMD-160/ECP256 + AH HMAC-SHA1, PFS"
+	"17 ecp384 11 none DES/MD5/ECP384 + ESP DES/HMAC-MD5"
+	"12 modp1024 21 none 3DES/RIPEMD-160/MODP1024 + AH HMAC-SHA2-256"
+	"4 modp2048 13 modp2048 AES-256/SHA2-512/MODP2048 + ESP Twofish/HMAC-MD5, PFS"
+)
+for c in "${combos[@]}"; do
+	read -r p1 grp p2 pfs label <<<"$c"
+	for n in a b; do
+		sset "$n" ipsecPeerAdminStatus.1 i down
+		sset "$n" ikeProfileProposals.1 s "$p1" ikeProfileGroup.1 i "$grp" \
+			ipsecProfileProposals.1 s "$p2" ipsecProfilePfsGroup.1 i "$pfs"
+		sset "$n" ipsecPeerAdminStatus.1 i up
+	done
+	sset a ipsecPeerAdminStatus.1 i dialup
+	up=0
+	for _ in $(seq 1 100); do
+		[ "$(get b ipsecPeerOperStatus.1)" = up ] && [ "$(get a ipsecPeerOperStatus.1)" = up ] && { up=1; break; }
+		sleep 0.1
+	done
+	if [ $up -eq 1 ] && ns_exec b snmpwalk -v2c -c public -Oqv "$AGENT" ipsecSaSpiIn | grep -q .; then
+		ok "$label"
+	else
+		fail "$label: A $(get a ipsecPeerLastError.1) / B $(get b ipsecPeerLastError.1)"
+	fi
+done
+echo "$PASSES passed, $FAILS failed"
+[ "$FAILS" -eq 0 ]
