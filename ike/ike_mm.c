@@ -309,7 +309,7 @@ ike_ph1_established(struct ike_ph1 *sa)
 	struct ike_engine *e = sa->eng;
 
 	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
-	gw_notice("phase 1 with peer %d ike_ph1_established (%s, %s, %s%s)",
+	gw_notice("phase 1 with peer %d established (%s, %s, %s%s)",
 	          sa->peer->conf.index, inet_ntoa(sa->remote.sin_addr),
 	          sa->initiator ? "initiator" : "responder",
 	          sa->remote_id[0] ? sa->remote_id : "?",

@@ -44,6 +44,7 @@ EOC
 	ns_exec "$ns" sh -c "mount --bind '$dir/run' /run && exec env STRONGSWAN_CONF='$dir/strongswan.conf' $CHARON" \
 		>"$dir/stdout" 2>&1 </dev/null &
 	eval "CHARON_PID_$name=$!"
+	eval "CHARON_NS_$name=$ns"
 	local i
 	for i in $(seq 1 100); do
 		[ -S "$dir/charon.vici" ] && break
@@ -61,9 +62,20 @@ sw() {
 	STRONGSWAN_CONF="$dir/strongswan.conf" swanctl "$@" --uri "unix://$dir/charon.vici"
 }
 
-# charon_stop NAME: kill by the PID we started.
+# charon_stop NAME: stops that charon (the process in its namespace; $!
+# is only the shell that started it) and waits until its ports are free.
 charon_stop() {
-	local pid
+	local ns pid i
+	eval "ns=\${CHARON_NS_$1:-}"
 	eval "pid=\${CHARON_PID_$1:-}"
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+	[ -n "$ns" ] || return 0
+	for pid in $(ip netns pids "$NS_PREFIX$ns" 2>/dev/null); do
+		[ "$(cat /proc/$pid/comm 2>/dev/null)" = charon ] && kill "$pid" 2>/dev/null
+	done
+	for i in $(seq 1 50); do
+		pgrep -x charon >/dev/null || break
+		ip netns pids "$NS_PREFIX$ns" 2>/dev/null | while read -r p; do cat /proc/$p/comm; done | grep -qx charon || break
+		sleep 0.1
+	done
+	eval "CHARON_NS_$1="
 }
