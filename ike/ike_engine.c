@@ -82,6 +82,57 @@ ike_engine_peer_by_id(struct ike_engine *e, const char *id)
 	return NULL;
 }
 
+static void reap(struct ike_engine *e);
+
+/* Anti-clogging: refuse a new responder SA beyond the configured limits. */
+int
+ike_engine_admit(struct ike_engine *e, const struct ike_net_dgram *d)
+{
+	uint32_t all, half;
+
+	ike_sa_count(e, &all, &half);
+	if (all >= e->g.max_sas || half >= e->g.max_half_open) {
+		gw_notice("phase 1 from %s dropped: %s",
+		          inet_ntoa(d->remote.sin_addr),
+		          all >= e->g.max_sas ? "ipsecGlobMaxIkeSas reached"
+		                              : "ipsecGlobMaxHalfOpen reached");
+		return 0;
+	}
+	return 1;
+}
+
+static void
+on_unblock(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_peer *p = arg;
+
+	(void)fd;
+	(void)what;
+	p->blocked_until = 0;
+	if (p->eng->cb.peer_state != NULL)
+		p->eng->cb.peer_state(p->eng->cb_arg, p->conf.index,
+		                      IKE_PEER_DORMANT, "");
+}
+
+/* The peer leaves "blocked" when its block time is over (I7). */
+void
+ike_engine_unblock_later(struct ike_engine *e, struct ike_peer *p)
+{
+	struct timeval tv = {p->conf.p1.block_time, 0};
+
+	p->eng = e;
+	if (p->unblock == NULL)
+		p->unblock = evtimer_new(e->base, on_unblock, p);
+	if (p->unblock != NULL)
+		evtimer_add(p->unblock, &tv);
+}
+
+void
+ike_engine_reap(struct ike_engine *e)
+{
+	reap(e);
+}
+
 static void
 reap(struct ike_engine *e)
 {
@@ -115,6 +166,10 @@ on_ike(void *arg, const struct ike_net_dgram *d)
 		int p1 = m.hdr.exchange == IKE_XCHG_IDPROT ||
 		         m.hdr.exchange == IKE_XCHG_AGGRESSIVE;
 
+		if (p1 && !ike_engine_admit(e, d)) {
+			reap(e);
+			return;
+		}
 		if (p1 && ike_pld_parse(&m, d->data, d->len) == IKE_PLD_OK) {
 			if (m.hdr.exchange == IKE_XCHG_IDPROT)
 				ike_mm_respond(e, d, &m);
@@ -192,6 +247,8 @@ ike_engine_free(struct ike_engine *e)
 		ike_sa_free(e->sas);
 	while ((p = e->peers) != NULL) {
 		e->peers = p->next;
+		if (p->unblock != NULL)
+			event_free(p->unblock);
 		free(p->traffic);
 		ike_crypto_cleanse(p, sizeof(*p));
 		free(p);
@@ -277,6 +334,8 @@ ike_engine_peer_remove(struct ike_engine *e, int32_t index)
 			ike_sa_set_state(sa, IKE_SA_DEAD);
 		}
 	*pp = p->next;
+	if (p->unblock != NULL)
+		event_free(p->unblock);
 	free(p->traffic);
 	ike_crypto_cleanse(p, sizeof(*p));
 	free(p);

@@ -26,6 +26,8 @@ struct ike_peer {
 	struct ike_peer_conf conf;
 	struct ike_traffic *traffic; /* our copy of conf.traffic */
 	time_t blocked_until;
+	struct event *unblock;
+	struct ike_engine *eng;
 	struct ike_peer *next;
 };
 
@@ -135,6 +137,7 @@ int ike_sa_send(struct ike_ph1 *sa, struct ike_out *out, struct event **timer,
 void ike_sa_report(struct ike_ph1 *sa);
 uint32_t ike_sa_rx_hash(const uint8_t *pkt, size_t len);
 void ike_out_clear(struct ike_out *o);
+void ike_sa_count(struct ike_engine *e, uint32_t *all, uint32_t *half_open);
 
 /* ike_crypt.c: the CBC encryption of messages after phase 1 KE. */
 int ike_crypt_encrypt(struct ike_ph1 *sa, uint8_t *iv, struct ike_buf *b);
@@ -204,5 +207,8 @@ struct ike_peer *ike_engine_peer_by_id(struct ike_engine *e, const char *id);
 int ike_ph1_id_text(const uint8_t *body, size_t len, char *out, size_t n);
 struct ike_peer *ike_engine_peer(struct ike_engine *e, int32_t index);
 int ike_engine_resolve(const char *address, struct sockaddr_in *out);
+void ike_engine_reap(struct ike_engine *e);
+void ike_engine_unblock_later(struct ike_engine *e, struct ike_peer *p);
+int ike_engine_admit(struct ike_engine *e, const struct ike_net_dgram *d);
 
 #endif

@@ -19,6 +19,62 @@ static const char *const state_names[] = {
     "MM_I3", "AM_I1", "AM_R1", "ESTABLISHED", "DEAD",
 };
 
+/*
+ * One timer per SA: until established it bounds the negotiation
+ * (ipsecGlobMaxNegotiationTime), afterwards it is the hard lifetime.
+ */
+static void
+on_expire(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_ph1 *sa = arg;
+
+	(void)fd;
+	(void)what;
+	if (sa->state == IKE_SA_ESTABLISHED) {
+		gw_notice("ISAKMP SA %u: lifetime of %u s reached", sa->index,
+		          sa->life_sec);
+		ike_info_delete(sa);
+		ike_sa_set_state(sa, IKE_SA_DEAD);
+		if (sa->peer != NULL && sa->eng->cb.peer_state != NULL)
+			sa->eng->cb.peer_state(sa->eng->cb_arg,
+			                       sa->peer->conf.index,
+			                       IKE_PEER_DORMANT, "");
+	} else if (sa->state != IKE_SA_DEAD) {
+		ike_sa_fail(sa, "the negotiation took longer than %u s",
+		            sa->eng->g.max_nego_s);
+	}
+	ike_engine_reap(sa->eng);
+}
+
+static void
+arm_expire(struct ike_ph1 *sa, uint32_t seconds)
+{
+	struct timeval tv = {(time_t)seconds, 0};
+
+	if (seconds == 0)
+		return;
+	if (sa->expire == NULL)
+		sa->expire = evtimer_new(sa->eng->base, on_expire, sa);
+	if (sa->expire != NULL)
+		evtimer_add(sa->expire, &tv);
+}
+
+/* How many SAs exist, and how many are still being negotiated. */
+void
+ike_sa_count(struct ike_engine *e, uint32_t *all, uint32_t *half_open)
+{
+	struct ike_ph1 *sa;
+
+	*all = *half_open = 0;
+	for (sa = e->sas; sa != NULL; sa = sa->next) {
+		if (sa->state == IKE_SA_DEAD)
+			continue;
+		(*all)++;
+		if (sa->state != IKE_SA_ESTABLISHED && !sa->initiator)
+			(*half_open)++;
+	}
+}
+
 struct ike_ph1 *
 ike_sa_new(struct ike_engine *e, int initiator)
 {
@@ -38,6 +94,7 @@ ike_sa_new(struct ike_engine *e, int initiator)
 	}
 	sa->next = e->sas;
 	e->sas = sa;
+	arm_expire(sa, e->g.max_nego_s);
 	return sa;
 }
 
@@ -110,8 +167,12 @@ ike_sa_set_state(struct ike_ph1 *sa, enum ike_sa_state st)
 	gw_debug("ISAKMP SA %u: %s -> %s", sa->index, state_names[sa->state],
 	         state_names[st]);
 	sa->state = st;
-	if (st == IKE_SA_ESTABLISHED)
+	if (st == IKE_SA_ESTABLISHED) {
 		sa->established = time(NULL);
+		if (sa->expire != NULL)
+			evtimer_del(sa->expire);
+		arm_expire(sa, sa->life_sec);
+	}
 	ike_sa_report(sa);
 }
 
@@ -133,9 +194,11 @@ ike_sa_fail(struct ike_ph1 *sa, const char *fmt, ...)
 	if (sa->peer != NULL) {
 		int blocked = sa->initiator && sa->peer->conf.p1.block_time > 0;
 
-		if (blocked)
+		if (blocked) {
 			sa->peer->blocked_until =
 			    time(NULL) + sa->peer->conf.p1.block_time;
+			ike_engine_unblock_later(e, sa->peer);
+		}
 		if (e->cb.peer_state != NULL)
 			e->cb.peer_state(
 			    e->cb_arg, sa->peer->conf.index,

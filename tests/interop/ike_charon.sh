@@ -215,7 +215,8 @@ reset
 
 # 3. A wrong pre-shared key: clear failure, reason in the MIB.
 charon_conf no aes128-sha1-modp2048 aes128-sha1
-sset ipsecPeerPreSharedKey.1 s "not-the-right-key" ipsecPeerAdminStatus.1 i up
+sset ipsecPeerPreSharedKey.1 s "not-the-right-key" ipsecPeerAdminStatus.1 i up \
+	ikeProfileBlockTime.1 i 3
 sset ipsecPeerAdminStatus.1 i dialup
 for _ in $(seq 1 60); do
 	r=$(get ipsecPeerLastError.1)
@@ -226,6 +227,11 @@ case "$r" in
 *"pre-shared keys differ"* | *"no answer"*) ok "wrong key refused: ipsecPeerLastError = $r" ;;
 *) fail "wrong key: ipsecPeerLastError = '$r'" ;;
 esac
+# Block time (I7): blocked after the failed phase 1, dormant 3 s later.
+[ "$(get ipsecPeerOperStatus.1)" = blocked ] && ok "peer blocked after the failed phase 1" || fail "oper status $(get ipsecPeerOperStatus.1), not blocked"
+back=0
+for _ in $(seq 1 60); do [ "$(get ipsecPeerOperStatus.1)" = dormant ] && { back=1; break; }; sleep 0.1; done
+[ $back -eq 1 ] && ok "dormant again when the block time is over" || fail "still $(get ipsecPeerOperStatus.1)"
 grep -q "interop-psk\|not-the-right-key" "$T/gw.log" && fail "a key is in the log" || ok "no key in the log"
 echo "$PASSES passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]
