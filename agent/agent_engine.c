@@ -19,6 +19,7 @@
 static struct ike_engine *engine;
 static struct agent_store *estore;
 static struct event_base *ebase;
+static uint64_t failures;
 
 static void
 put_str(struct agent_row *r, int pos, const char *s)
@@ -244,10 +245,16 @@ on_peer_state(void *arg, int32_t peer, int oper, const char *reason)
 	(void)arg;
 	if (r == NULL)
 		return;
+	if (oper == IKE_PEER_NEGOTIATING &&
+	    r->v[AGENT_C_ipsecPeerOperStatus].i != IKE_PEER_NEGOTIATING)
+		r->v[AGENT_C_ipsecPeerNegotiations].i++;
 	r->v[AGENT_C_ipsecPeerOperStatus].i = oper;
-	if (reason[0] != '\0')
+	if (reason[0] != '\0') {
 		agent_val_set_str(&r->v[AGENT_C_ipsecPeerLastError], reason,
 		                  strnlen(reason, 255));
+		r->v[AGENT_C_ipsecPeerFailures].i++;
+		failures++;
+	}
 }
 
 /* Pushes one peer (or removes it when gone or not active). */
@@ -388,4 +395,11 @@ agent_engine_changed(int gid, const struct agent_row *old_row,
 		push_all();
 		break;
 	}
+}
+
+void
+agent_engine_counters(uint64_t *malformed, uint64_t *failed)
+{
+	*malformed = engine != NULL ? ike_engine_malformed(engine) : 0;
+	*failed = failures;
 }

@@ -16,4 +16,7 @@ void agent_engine_stop(void);
 void agent_engine_changed(int gid, const struct agent_row *old_row,
                           const struct agent_row *new_row);
 
+/* IKE messages dropped as malformed; failed negotiations. */
+void agent_engine_counters(uint64_t *malformed, uint64_t *failed);
+
 #endif

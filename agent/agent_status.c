@@ -4,6 +4,7 @@
  * indices for scripts that create rows, and the initial state of read-only
  * columns of a new row until an engine reports on it.
  */
+#include "agent_engine.h"
 #include "agent_snmp.h"
 
 static void
@@ -24,6 +25,29 @@ first_free(struct agent_store *st, int gid)
 	for (i = 0; i < t->n && t->rows[i]->index == want; i++)
 		want++;
 	return want > INT32_MAX ? INT32_MAX : want;
+}
+
+/* M1's SA counts, from the tables the engine keeps up to date. */
+static void
+refresh_sa_stats(struct agent_store *st, struct agent_row *s)
+{
+	struct agent_table *ike = agent_store_table(st, AGENT_G_ikeSaTable);
+	struct agent_table *ips = agent_store_table(st, AGENT_G_ipsecSaTable);
+	uint64_t malformed, failed;
+	int64_t est = 0;
+	size_t i;
+
+	for (i = 0; i < ike->n; i++)
+		est += ike->rows[i]->v[AGENT_C_ikeSaState].i ==
+		       AGENT_E_ikeSaState_established;
+	set_i(s, AGENT_C_ipsecStatsPhase1Established, est);
+	set_i(s, AGENT_C_ipsecStatsPhase1Total, (int64_t)ike->n);
+	/* Bundles are recorded once agreed. */
+	set_i(s, AGENT_C_ipsecStatsPhase2Established, (int64_t)ips->n);
+	set_i(s, AGENT_C_ipsecStatsPhase2Total, (int64_t)ips->n);
+	agent_engine_counters(&malformed, &failed);
+	set_i(s, AGENT_C_ipsecStatsIkeMalformed, (int64_t)malformed);
+	set_i(s, AGENT_C_ipsecStatsIkeFailures, (int64_t)failed);
 }
 
 static void
@@ -49,6 +73,7 @@ refresh_stats(struct agent_store *st, struct agent_row *s)
 			break;
 		}
 	}
+	refresh_sa_stats(st, s);
 	set_i(s, AGENT_C_ipsecStatsPeersTotal, (int64_t)peers->n);
 	set_i(s, AGENT_C_ipsecStatsPeersUp, up);
 	set_i(s, AGENT_C_ipsecStatsPeersDormant, dormant);

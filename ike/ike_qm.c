@@ -150,7 +150,7 @@ encap_mode(const struct ike_ph1 *sa)
 
 static void
 build_prop(struct ike_buf *b, const struct ike_qm *qm, uint8_t num,
-           const struct ike_p2_prop *p)
+           const struct ike_p2_prop *p, const struct ike_lifetime *life)
 {
 	const struct ike_p2_conf *c = &qm->tr.p2;
 	uint32_t nspi = htonl(qm->child.spi_in);
@@ -164,14 +164,13 @@ build_prop(struct ike_buf *b, const struct ike_qm *qm, uint8_t num,
 		ike_build_attr(b, IKE_IPSEC_ATTR_AUTH_ALG, p->auth);
 	if (p->keylen)
 		ike_build_attr(b, IKE_IPSEC_ATTR_KEY_LENGTH, p->keylen);
-	if (c->life.seconds) {
+	if (life->seconds) {
 		ike_build_attr(b, IKE_IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS);
-		ike_build_attr(b, IKE_IPSEC_ATTR_LIFE_DURATION,
-		               c->life.seconds);
+		ike_build_attr(b, IKE_IPSEC_ATTR_LIFE_DURATION, life->seconds);
 	}
-	if (c->life.kbytes) {
+	if (life->kbytes) {
 		ike_build_attr(b, IKE_IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_KILOBYTES);
-		ike_build_attr(b, IKE_IPSEC_ATTR_LIFE_DURATION, c->life.kbytes);
+		ike_build_attr(b, IKE_IPSEC_ATTR_LIFE_DURATION, life->kbytes);
 	}
 	if (c->pfs_group)
 		ike_build_attr(b, IKE_IPSEC_ATTR_GROUP_DESC, c->pfs_group);
@@ -267,7 +266,8 @@ ike_qm_start(struct ike_ph1 *sa, int32_t traffic)
 	hoff = ike_buf_last_body(&b);
 	ike_build_sa_begin(&b, IKE_DOI_IPSEC, IKE_SIT_IDENTITY_ONLY);
 	for (i = 0; i < tr->p2.nprops; i++)
-		build_prop(&b, qm, (uint8_t)(i + 1), &tr->p2.props[i]);
+		build_prop(&b, qm, (uint8_t)(i + 1), &tr->p2.props[i],
+		           &tr->p2.life);
 	ike_build_sa_end(&b);
 	ike_build_nonce(&b, qm->ni, qm->ni_len);
 	build_ke_ids(qm, &b);
@@ -379,6 +379,75 @@ pick_p2(struct ike_qm *qm, const struct ike_msg *m, struct p2_pick *out)
 			return 0;
 	}
 	return -1;
+}
+
+/*
+ * Matching policy notify (I2): a peer proposing a longer lifetime than
+ * ours is accepted, ours is used, and the peer is told with a
+ * RESPONDER-LIFETIME notification (RFC 2407 4.6.3.1).  Returns whether.
+ */
+static int
+use_own_lifetime(const struct ike_lifetime *mine, struct p2_pick *pk)
+{
+	int changed = 0;
+
+	if (mine->policy != IKE_LIFE_NOTIFY)
+		return 0;
+	if (mine->seconds && (!pk->life_sec || pk->life_sec > mine->seconds)) {
+		pk->life_sec = mine->seconds;
+		changed = 1;
+	}
+	if (mine->kbytes && (!pk->life_kb || pk->life_kb > mine->kbytes)) {
+		pk->life_kb = mine->kbytes;
+		changed = 1;
+	}
+	return changed;
+}
+
+/* One data attribute in TV form, or TLV with four octets if it must be. */
+static size_t
+put_attr(uint8_t *p, uint16_t type, uint32_t v)
+{
+	if (v <= 0xffff) {
+		p[0] = (uint8_t)(0x80 | type >> 8);
+		p[1] = (uint8_t)type;
+		p[2] = (uint8_t)(v >> 8);
+		p[3] = (uint8_t)v;
+		return 4;
+	}
+	p[0] = (uint8_t)(type >> 8);
+	p[1] = (uint8_t)type;
+	p[2] = 0;
+	p[3] = 4;
+	p[4] = (uint8_t)(v >> 24);
+	p[5] = (uint8_t)(v >> 16);
+	p[6] = (uint8_t)(v >> 8);
+	p[7] = (uint8_t)v;
+	return 8;
+}
+
+static void
+responder_lifetime(struct ike_buf *b, const struct p2_pick *pk,
+                   const struct ike_lifetime *mine)
+{
+	uint8_t data[32];
+	uint32_t spi = htonl(pk->spi);
+	size_t n = 0;
+
+	if (mine->seconds) {
+		n += put_attr(data + n, IKE_IPSEC_ATTR_LIFE_TYPE,
+		              IKE_LIFE_SECONDS);
+		n += put_attr(data + n, IKE_IPSEC_ATTR_LIFE_DURATION,
+		              pk->life_sec);
+	}
+	if (mine->kbytes) {
+		n += put_attr(data + n, IKE_IPSEC_ATTR_LIFE_TYPE,
+		              IKE_LIFE_KILOBYTES);
+		n += put_attr(data + n, IKE_IPSEC_ATTR_LIFE_DURATION,
+		              pk->life_kb);
+	}
+	ike_build_notify(b, IKE_DOI_IPSEC, pk->proto, IKE_N_RESPONDER_LIFETIME,
+	                 &spi, 4, data, n);
 }
 
 /* KEYMAT for both directions, handed to the dataplane, then cleansed. */
@@ -516,9 +585,11 @@ static void
 qm_r_recv1(struct ike_ph1 *sa, struct ike_qm *qm, const struct ike_msg *m)
 {
 	const struct ike_traffic *tr = match_traffic(sa, m);
+	struct ike_lifetime theirs = {0, 0, 0};
 	struct p2_pick pk;
 	struct ike_buf b;
 	size_t hoff;
+	int notify_life;
 
 	if (tr == NULL) {
 		gw_notice("peer %d: Quick Mode refused: the proposed selectors "
@@ -542,6 +613,9 @@ qm_r_recv1(struct ike_ph1 *sa, struct ike_qm *qm, const struct ike_msg *m)
 		return;
 	}
 	qm->child.spi_out = pk.spi;
+	theirs.seconds = pk.life_sec;
+	theirs.kbytes = pk.life_kb;
+	notify_life = use_own_lifetime(&qm->tr.p2.life, &pk);
 	if (make_nonce_ke(qm, 0) < 0 ||
 	    (qm->dh != NULL &&
 	     ike_dh_derive(qm->dh, qm->peer_ke, qm->peer_ke_len) < 0))
@@ -556,11 +630,13 @@ qm_r_recv1(struct ike_ph1 *sa, struct ike_qm *qm, const struct ike_msg *m)
 		struct ike_p2_prop p = {pk.proto, pk.transform, pk.keylen,
 		                        pk.auth};
 
-		build_prop(&b, qm, 1, &p);
+		build_prop(&b, qm, 1, &p, &theirs);
 	}
 	ike_build_sa_end(&b);
 	ike_build_nonce(&b, qm->nr, qm->nr_len);
 	build_ke_ids(qm, &b);
+	if (notify_life)
+		responder_lifetime(&b, &pk, &qm->tr.p2.life);
 	if (ike_build_finish(&b) < 0 || fill_hash(qm, &b, hoff, 2) < 0) {
 		ike_buf_free(&b);
 		return;

@@ -120,6 +120,7 @@ t=$(snmp snmpwalk -v2c -c public -Oqv "$AGENT" ikeSaTarseh | head -1)
 # ID protect, PSK, initiator, established, Rijndael, SHA1.
 [ "$t" = IPIERS ] && ok "ikeSaTable row: TARSEH $t" || fail "TARSEH '$t'"
 snmp snmpwalk -v2c -c public "$AGENT" ikeSaState | grep -q established && ok "ikeSaTable: established" || fail "ikeSaTable not established"
+[ "$(get ipsecStatsPhase1Established.0)" -ge 1 ] && [ "$(get ipsecStatsPhase2Established.0)" -ge 1 ] && ok "global statistics count the SAs" || fail "statistics"
 snmp snmpwalk -v2c -c public "$AGENT" ipsecSaEncapsulation | grep -q udpTunnel && ok "ipsecSaTable: UDP-encapsulated tunnel (NAT-T with charon)" || fail "no ipsecSaTable bundle"
 
 # 1b. Deleting the ISAKMP SA by SET tells charon (delete notification).
@@ -213,6 +214,19 @@ if wait_state INSTALLED && ! sw C --list-sas | grep "ESP:" | grep -q MODP; then 
 else fail "Quick Mode without PFS"; sw C --list-sas; fi
 reset
 
+# 2g. Lifetime matching policy notify: charon proposes a longer phase 2
+# lifetime; ipsecgwd (responder) uses its own 900 s and says so with a
+# RESPONDER-LIFETIME notification (strongSwan 5.9 parses it but keeps its
+# own lifetime, so we check what it received and what we use).
+reset
+sset ipsecLifePolicy.1 i notify
+charon_conf no aes128-sha1-modp2048 aes128-sha1
+sw C --initiate --child net --ike gw >/dev/null 2>&1 || true
+grep -q "QUICK_MODE response.*N((24576))" "$T/C/charon.log" && ok "charon received RESPONDER-LIFETIME (24576) in Quick Mode" || fail "no RESPONDER-LIFETIME at charon"
+snmp snmpwalk -v2c -c public -Oqv "$AGENT" ipsecSaLifetimeLeft | grep -qx "900 seconds" && ok "ipsecSaTable: our 900 s lifetime is used" || fail "lifetime: $(snmp snmpwalk -v2c -c public -Oqv "$AGENT" ipsecSaLifetimeLeft | tr '\n' ' ')"
+sset ipsecLifePolicy.1 i loose
+reset
+
 # 3. A wrong pre-shared key: clear failure, reason in the MIB.
 charon_conf no aes128-sha1-modp2048 aes128-sha1
 sset ipsecPeerPreSharedKey.1 s "not-the-right-key" ipsecPeerAdminStatus.1 i up \
@@ -232,6 +246,8 @@ esac
 back=0
 for _ in $(seq 1 60); do [ "$(get ipsecPeerOperStatus.1)" = dormant ] && { back=1; break; }; sleep 0.1; done
 [ $back -eq 1 ] && ok "dormant again when the block time is over" || fail "still $(get ipsecPeerOperStatus.1)"
+[ "$(get ipsecStatsIkeFailures.0)" -ge 1 ] && [ "$(get ipsecPeerFailures.1)" -ge 1 ] && \
+	[ "$(get ipsecPeerNegotiations.1)" -ge 5 ] && ok "failure and negotiation counters ($(get ipsecPeerNegotiations.1) negotiations, $(get ipsecPeerFailures.1) failures)" || fail "counters"
 grep -q "interop-psk\|not-the-right-key" "$T/gw.log" && fail "a key is in the log" || ok "no key in the log"
 echo "$PASSES passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]
