@@ -214,7 +214,9 @@ on_child_install(void *arg, const struct ike_child_sa *c)
 	selector_text(&c->remote_sel, sel, sizeof(sel));
 	put_str(r, AGENT_C_ipsecSaRemote, sel);
 	put_int(r, AGENT_C_ipsecSaRemotePort, c->remote_sel.port);
-	put_str(r, AGENT_C_ipsecSaCea, c->proto == 2 ? "--A" : "-E-");
+	put_str(r, AGENT_C_ipsecSaCea,
+	        c->ipcomp ? (c->proto == 2 ? "C-A" : "CE-")
+	                  : (c->proto == 2 ? "--A" : "-E-"));
 	put_int(r, AGENT_C_ipsecSaSpiIn, c->spi_in);
 	put_int(r, AGENT_C_ipsecSaSpiOut, c->spi_out);
 	put_int(r, AGENT_C_ipsecSaEncAlg,

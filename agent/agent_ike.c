@@ -320,9 +320,10 @@ phase2(struct agent_store *st, int64_t prof_idx, struct ike_p2_conf *c)
 		c->props[0] = (struct ike_p2_prop){3, 12, 128, 2};
 		c->nprops = 1;
 	}
-	v = pick(p, def, AGENT_C_ipsecProfileIpComp,
-	         AGENT_E_ipsecProfileIpComp_default,
-	         AGENT_E_ipsecProfileIpComp_noComp);
+	/* IPComp "default" is a behaviour of its own (S1): accept either,
+	 * propose with IPComp first; not a pointer to the default profile. */
+	v = (p ? p : def) ? (p ? p : def)->v[AGENT_C_ipsecProfileIpComp].i
+	                  : AGENT_E_ipsecProfileIpComp_default;
 	c->ipcomp = v == AGENT_E_ipsecProfileIpComp_forceComp ? IKE_IPCOMP_FORCE
 	            : v == AGENT_E_ipsecProfileIpComp_noComp  ? IKE_IPCOMP_NEVER
 	                                                     : IKE_IPCOMP_ALLOW;

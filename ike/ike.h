@@ -159,6 +159,8 @@ struct ike_child_sa {
 	uint16_t keylen;    /* bits */
 	uint16_t encap;     /* IKE_ENCAP_* */
 	uint32_t spi_in, spi_out;
+	uint8_t ipcomp; /* deflate (RFC 3173) in front of ESP/AH */
+	uint16_t cpi_in, cpi_out;
 	uint32_t local, remote;           /* tunnel endpoints, host order */
 	uint16_t local_port, remote_port; /* UDP encapsulation */
 	struct ike_sel local_sel, remote_sel;

@@ -55,6 +55,8 @@ qm_new(struct ike_ph1 *sa, uint32_t msgid, int initiator)
 		return NULL;
 	}
 	qm->child.spi_in = ntohl(qm->child.spi_in) | 0x100; /* never < 256 */
+	/* CPIs 0-255 are IANA's, 61440-65535 private (RFC 3173 3.3). */
+	qm->child.cpi_in = (uint16_t)(256 + qm->child.spi_in % 61184);
 	qm->next = sa->qms;
 	sa->qms = qm;
 	return qm;
@@ -176,6 +178,23 @@ build_prop(struct ike_buf *b, const struct ike_qm *qm, uint8_t num,
 		ike_build_attr(b, IKE_IPSEC_ATTR_GROUP_DESC, c->pfs_group);
 }
 
+/* The IPComp half of a proposal (RFC 3173 4.1): a two-octet CPI. */
+static void
+build_comp(struct ike_buf *b, const struct ike_qm *qm, uint8_t num,
+           const struct ike_lifetime *life)
+{
+	uint8_t cpi[2] = {(uint8_t)(qm->child.cpi_in >> 8),
+	                  (uint8_t)qm->child.cpi_in};
+
+	ike_build_prop(b, num, IKE_PROTO_IPCOMP, cpi, 2);
+	ike_build_xform(b, 1, IKE_IPCOMP_DEFLATE);
+	ike_build_attr(b, IKE_IPSEC_ATTR_ENCAP_MODE, encap_mode(qm->sa));
+	if (life->seconds) {
+		ike_build_attr(b, IKE_IPSEC_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS);
+		ike_build_attr(b, IKE_IPSEC_ATTR_LIFE_DURATION, life->seconds);
+	}
+}
+
 /* Fills the HASH payload at hoff: fn covers the message after it. */
 static int
 fill_hash(struct ike_qm *qm, struct ike_buf *b, size_t hoff, int which)
@@ -232,6 +251,31 @@ build_ke_ids(struct ike_qm *qm, struct ike_buf *b)
 	build_qm_id(b, qm->initiator ? &ri : &li);
 }
 
+/*
+ * The offer, numbered in order of preference: with IPComp first (both
+ * halves share a proposal number, RFC 2408 4.2), then without, as the
+ * profile's IPComp setting says (S1).
+ */
+static void
+build_offer(struct ike_buf *b, const struct ike_qm *qm,
+            const struct ike_traffic *tr)
+{
+	uint8_t num = 1, pass, i;
+
+	for (pass = 0; pass < 2; pass++) {
+		int comp = pass == 0;
+
+		if ((comp && tr->p2.ipcomp == IKE_IPCOMP_NEVER) ||
+		    (!comp && tr->p2.ipcomp == IKE_IPCOMP_FORCE))
+			continue;
+		for (i = 0; i < tr->p2.nprops; i++, num++) {
+			build_prop(b, qm, num, &tr->p2.props[i], &tr->p2.life);
+			if (comp)
+				build_comp(b, qm, num, &tr->p2.life);
+		}
+	}
+}
+
 /* Initiator: QM1 for one of the peer's protect entries. */
 int
 ike_qm_start(struct ike_ph1 *sa, int32_t traffic)
@@ -265,9 +309,7 @@ ike_qm_start(struct ike_ph1 *sa, int32_t traffic)
 	ike_build_hash(&b, NULL, sa->keys->len);
 	hoff = ike_buf_last_body(&b);
 	ike_build_sa_begin(&b, IKE_DOI_IPSEC, IKE_SIT_IDENTITY_ONLY);
-	for (i = 0; i < tr->p2.nprops; i++)
-		build_prop(&b, qm, (uint8_t)(i + 1), &tr->p2.props[i],
-		           &tr->p2.life);
+	build_offer(&b, qm, tr);
 	ike_build_sa_end(&b);
 	ike_build_nonce(&b, qm->ni, qm->ni_len);
 	build_ke_ids(qm, &b);
@@ -281,6 +323,8 @@ ike_qm_start(struct ike_ph1 *sa, int32_t traffic)
 }
 
 struct p2_pick {
+	uint8_t comp; /* an IPComp proposal goes with it (same number) */
+	uint16_t cpi; /* the peer's CPI */
 	uint8_t proto;
 	uint16_t transform, auth, keylen, encap, group;
 	uint32_t spi, life_sec, life_kb;
@@ -360,23 +404,70 @@ p2_ok(const struct ike_qm *qm, const struct p2_pick *o)
 	return 0;
 }
 
-/* The first acceptable proposal of an SA payload (peer's order). */
+/* The IPComp half of a proposal: the peer's CPI, deflate only. */
+static int
+read_comp(struct ike_prop *pr, uint16_t *cpi)
+{
+	struct ike_xform x;
+
+	if (pr->nxform < 1 || (pr->spi_size != 2 && pr->spi_size != 4) ||
+	    ike_pld_prop_next(pr, &x) != IKE_PLD_OK ||
+	    x.id != IKE_IPCOMP_DEFLATE)
+		return -1;
+	*cpi = (uint16_t)(pr->spi[pr->spi_size - 2] << 8 |
+	                  pr->spi[pr->spi_size - 1]);
+	return 0;
+}
+
+/*
+ * The first acceptable proposal of an SA payload (peer's order).  The
+ * protocols of one proposal number are a bundle: ESP or AH, with IPComp
+ * or without, which must suit the profile's IPComp setting.
+ */
 static int
 pick_p2(struct ike_qm *qm, const struct ike_msg *m, struct p2_pick *out)
 {
 	const struct ike_pld *s = ike_pld_get(m, IKE_PLD_SA, 0);
+	uint8_t mode = qm->tr.p2.ipcomp;
 	struct ike_sa sap;
 	struct ike_prop pr;
+	struct p2_pick cur;
 	unsigned int i;
+	int have = 0, ok = 0, comp = 0, bad = 0, num = -1;
+	uint16_t cpi = 0;
 
 	if (s == NULL || ike_pld_sa(ike_pld_body(m, s), s->len, IKE_PHASE_2,
 	                            &sap) != IKE_PLD_OK)
 		return -1;
-	for (i = 0; i < sap.nprop; i++) {
-		if (ike_pld_sa_next(&sap, &pr) != IKE_PLD_OK)
+	for (i = 0; i <= sap.nprop; i++) {
+		int end = i == sap.nprop;
+
+		if (!end && ike_pld_sa_next(&sap, &pr) != IKE_PLD_OK)
 			return -1;
-		if (read_p2(&pr, out) == 0 && p2_ok(qm, out))
-			return 0;
+		if (end || pr.num != num) {
+			/* A bundle is complete: take it if it suits. */
+			if (have && ok && !bad &&
+			    !(comp && mode == IKE_IPCOMP_NEVER) &&
+			    !(!comp && mode == IKE_IPCOMP_FORCE)) {
+				*out = cur;
+				out->comp = (uint8_t)comp;
+				out->cpi = cpi;
+				return 0;
+			}
+			if (end)
+				break;
+			have = ok = comp = bad = 0;
+			num = pr.num;
+		}
+		if (pr.proto == IKE_PROTO_IPCOMP) {
+			comp = 1;
+			bad |= read_comp(&pr, &cpi) < 0;
+		} else if (!have) {
+			have = 1;
+			ok = read_p2(&pr, &cur) == 0 && p2_ok(qm, &cur);
+		} else {
+			bad = 1; /* AH+ESP bundles are not offered */
+		}
 	}
 	return -1;
 }
@@ -613,6 +704,8 @@ qm_r_recv1(struct ike_ph1 *sa, struct ike_qm *qm, const struct ike_msg *m)
 		return;
 	}
 	qm->child.spi_out = pk.spi;
+	qm->child.ipcomp = pk.comp;
+	qm->child.cpi_out = pk.cpi;
 	theirs.seconds = pk.life_sec;
 	theirs.kbytes = pk.life_kb;
 	notify_life = use_own_lifetime(&qm->tr.p2.life, &pk);
@@ -631,6 +724,8 @@ qm_r_recv1(struct ike_ph1 *sa, struct ike_qm *qm, const struct ike_msg *m)
 		                        pk.auth};
 
 		build_prop(&b, qm, 1, &p, &theirs);
+		if (pk.comp)
+			build_comp(&b, qm, 1, &theirs);
 	}
 	ike_build_sa_end(&b);
 	ike_build_nonce(&b, qm->nr, qm->nr_len);
@@ -700,6 +795,8 @@ qm_i_recv2(struct ike_qm *qm, const struct ike_msg *m)
 		return;
 	}
 	qm->child.spi_out = pk.spi;
+	qm->child.ipcomp = pk.comp;
+	qm->child.cpi_out = pk.cpi;
 	ike_out_clear(&qm->out);
 	nr.base = qm->nr;
 	nr.len = qm->nr_len;

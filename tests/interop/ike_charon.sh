@@ -214,6 +214,17 @@ if wait_state INSTALLED && ! sw C --list-sas | grep "ESP:" | grep -q MODP; then 
 else fail "Quick Mode without PFS"; sw C --list-sas; fi
 reset
 
+# 2f2. IPComp "default": proposed first; charon (no IPComp with
+# kernel-libipsec) takes the plain ESP proposal that follows.
+charon_conf no aes128-sha1-modp2048 aes128-sha1
+sset ipsecProfileIpComp.1 i default
+sset ipsecPeerAdminStatus.1 i dialup
+if wait_state INSTALLED && snmp snmpwalk -v2c -c public -Oqv "$AGENT" ipsecSaCea | grep -qx -- "-E-"; then
+	ok "IPComp proposed first, charon chose plain ESP"
+else fail "IPComp default against charon"; sw C --list-sas; fi
+sset ipsecProfileIpComp.1 i noComp
+reset
+
 # 2g. Lifetime matching policy notify: charon proposes a longer phase 2
 # lifetime; ipsecgwd (responder) uses its own 900 s and says so with a
 # RESPONDER-LIFETIME notification (strongSwan 5.9 parses it but keeps its

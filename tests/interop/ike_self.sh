@@ -82,5 +82,34 @@ for c in "${combos[@]}"; do
 		fail "$label: A $(get a ipsecPeerLastError.1) / B $(get b ipsecPeerLastError.1)"
 	fi
 done
+# IPComp (S1): force on both sides gives an ESP+IPComp bundle (CEA "CE-");
+# default (propose it first, accept either) against noComp falls back to
+# plain ESP; force against noComp fails.
+ipcomp_case() { # A_MODE B_MODE WANT_CEA LABEL
+	for n in a b; do
+		sset "$n" ipsecPeerAdminStatus.1 i down
+		sset "$n" ikeProfileProposals.1 s 1 ikeProfileGroup.1 i modp2048 \
+			ipsecProfileProposals.1 s 1 ipsecProfilePfsGroup.1 i none
+	done
+	sset a ipsecProfileIpComp.1 i "$1"
+	sset b ipsecProfileIpComp.1 i "$2"
+	for n in a b; do sset "$n" ipsecPeerAdminStatus.1 i up; done
+	sset a ipsecPeerAdminStatus.1 i dialup
+	local cea="" up=0
+	for _ in $(seq 1 40); do
+		[ "$(get a ipsecPeerOperStatus.1)" = up ] && { up=1; break; }
+		sleep 0.1
+	done
+	cea=$(ns_exec b snmpwalk -v2c -c public -Oqv "$AGENT" ipsecSaCea 2>/dev/null | grep -v "No more" | tail -1 || true)
+	if [ "$3" = none ]; then
+		[ $up -eq 0 ] && [ -z "$cea" ] && ok "$4" || fail "$4: got a bundle '$cea'"
+	else
+		[ "$cea" = "$3" ] && ok "$4 (CEA $cea)" || fail "$4: CEA '$cea'"
+	fi
+}
+ipcomp_case forceComp forceComp CE- "IPComp forced on both sides: ESP+IPComp bundle"
+ipcomp_case default noComp -E- "IPComp proposed first, refused by the responder: plain ESP"
+ipcomp_case default default CE- "IPComp proposed first and accepted"
+ipcomp_case forceComp noComp none "IPComp forced against noComp: no IPsec SA"
 echo "$PASSES passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]
