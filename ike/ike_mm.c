@@ -443,6 +443,36 @@ mm_r_recv3(struct ike_ph1 *sa, const struct ike_msg *m)
 	ike_ph1_send(sa, &b, 0);
 }
 
+/*
+ * INITIAL-CONTACT (RFC 2407 4.6.3.3): the peer has just started and keeps
+ * no older SA with us, so ours with it are stale: drop them quietly.
+ */
+void
+ike_ph1_initial_contact(struct ike_ph1 *sa, const struct ike_msg *m)
+{
+	unsigned int i, n = ike_pld_count(m, IKE_PLD_NOTIFY);
+	struct ike_ph1 *o;
+	struct ike_notify nt;
+
+	for (i = 0; i < n; i++) {
+		const struct ike_pld *p = ike_pld_get(m, IKE_PLD_NOTIFY, i);
+
+		if (ike_pld_notify(ike_pld_body(m, p), p->len, &nt) ==
+		        IKE_PLD_OK &&
+		    nt.type == IKE_N_INITIAL_CONTACT)
+			break;
+	}
+	if (i == n)
+		return;
+	for (o = sa->eng->sas; o != NULL; o = o->next)
+		if (o != sa && o->peer == sa->peer && o->state != IKE_SA_DEAD) {
+			gw_notice(
+			    "ISAKMP SA %u: replaced after INITIAL-CONTACT",
+			    o->index);
+			ike_sa_set_state(o, IKE_SA_DEAD);
+		}
+}
+
 static void
 mm_r_recv5(struct ike_ph1 *sa, const struct ike_net_dgram *d,
            const struct ike_msg *m)
@@ -457,6 +487,7 @@ mm_r_recv5(struct ike_ph1 *sa, const struct ike_net_dgram *d,
 	sa->floated = d->natt;
 	if (ike_ph1_verify_auth(sa, m, 1) < 0)
 		return;
+	ike_ph1_initial_contact(sa, m);
 	ike_ph1_header(sa, &b);
 	ike_ph1_build_id(sa, &b, &off);
 	if (ike_ph1_auth_hash(sa, 0, b.data + off, b.len - off, hash) < 0) {

@@ -54,6 +54,25 @@ keep_sai(struct ike_ph1 *sa, struct ike_buf *b)
 	return 0;
 }
 
+/*
+ * The ISAKMP proposal's SPI is redundant with the cookies (RFC 2408 2.4):
+ * with ipsecGlobZeroCookies it is sent zeroed, ipsecGlobCookieSize octets
+ * long but at most the 16 of a cookie pair (what ISAKMP allows), else
+ * left out.
+ */
+static void
+build_p1_prop(struct ike_ph1 *sa, struct ike_buf *b)
+{
+	static const uint8_t zero[16];
+	uint8_t n = sa->eng->g.zero_cookies ? sa->eng->g.cookie_size : 0;
+
+	if (n > sizeof(zero))
+		n = sizeof(zero);
+	if (n != 0 && n != sizeof(zero))
+		n = 0; /* only 0 and 16 are valid sizes for ISAKMP */
+	ike_build_prop(b, 1, IKE_PROTO_ISAKMP, n ? zero : NULL, n);
+}
+
 int
 ike_p1_build_sa(struct ike_ph1 *sa, struct ike_buf *b)
 {
@@ -61,7 +80,7 @@ ike_p1_build_sa(struct ike_ph1 *sa, struct ike_buf *b)
 	uint8_t i;
 
 	ike_build_sa_begin(b, IKE_DOI_IPSEC, IKE_SIT_IDENTITY_ONLY);
-	ike_build_prop(b, 1, IKE_PROTO_ISAKMP, NULL, 0);
+	build_p1_prop(sa, b);
 	for (i = 0; i < c->nprops; i++) {
 		struct p1_attrs a = {c->props[i].enc,  c->props[i].keylen,
 		                     c->props[i].hash, c->auth,
@@ -235,7 +254,7 @@ ike_p1_build_reply_sa(struct ike_ph1 *sa, struct ike_buf *b)
 	                     sa->group, sa->life_sec, sa->life_kb};
 
 	ike_build_sa_begin(b, IKE_DOI_IPSEC, IKE_SIT_IDENTITY_ONLY);
-	ike_build_prop(b, 1, IKE_PROTO_ISAKMP, NULL, 0);
+	build_p1_prop(sa, b);
 	build_xform(b, sa->xform_num, &a);
 	return ike_build_sa_end(b);
 }

@@ -238,6 +238,22 @@ snmp snmpwalk -v2c -c public -Oqv "$AGENT" ipsecSaLifetimeLeft | grep -qx "900 s
 sset ipsecLifePolicy.1 i loose
 reset
 
+# 2h. INITIAL-CONTACT: charon dies (kill -9, so no delete reaches us),
+# comes back and sets the tunnel up again; its INITIAL-CONTACT makes us
+# drop the stale ISAKMP SA instead of keeping two.
+charon_conf no aes128-sha1-modp2048 aes128-sha1
+sset ipsecPeerAdminStatus.1 i dialup
+wait_state INSTALLED || true
+for p in $(ip netns pids "$(ns_name ch)"); do [ "$(cat /proc/$p/comm)" = charon ] && kill -9 "$p"; done
+sleep 0.5
+rm -f "$T/C/charon.vici"
+charon_start C ch "$T/C"
+sw C --load-all --file "$T/C/swanctl.conf" >/dev/null 2>&1
+sw C --initiate --child net --ike gw >/dev/null 2>&1 || true
+n=$(snmp snmpwalk -v2c -c public -Oqv "$AGENT" ikeSaState | grep -c established || true)
+grep -q "replaced after INITIAL-CONTACT" "$T/gw.log" && [ "$n" -eq 1 ] && ok "INITIAL-CONTACT replaced the stale ISAKMP SA ($n established)" || fail "INITIAL-CONTACT: $n established"
+reset
+
 # 3. A wrong pre-shared key: clear failure, reason in the MIB.
 charon_conf no aes128-sha1-modp2048 aes128-sha1
 sset ipsecPeerPreSharedKey.1 s "not-the-right-key" ipsecPeerAdminStatus.1 i up \
