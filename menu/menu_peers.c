@@ -146,7 +146,7 @@ screen_callback(struct menu_rec *r, const char *path)
 	struct menu_field *f;
 	char p[80];
 
-	snprintf(p, sizeof(p), "%s[Callback]", path);
+	snprintf(p, sizeof(p), "%.64s[Callback]", path);
 	menu_form_init(&fm, p, "IPSec Callback");
 	f = menu_add_bound(&fm, MENU_F_ENUM, 3, 5, "ISDN Callback:", 26, 10, r,
 	                   MENU_COL_ipsecPeerCallbackMode);
@@ -185,7 +185,7 @@ screen_ifip(struct menu_rec *r, const char *path)
 	struct menu_field *f;
 	char p[80];
 
-	snprintf(p, sizeof(p), "%s[INTERFACE]", path);
+	snprintf(p, sizeof(p), "%.64s[INTERFACE]", path);
 	menu_form_init(&fm, p, "Interface IP Settings");
 	menu_add_bound(&fm, MENU_F_IP, 4, 5, "Local IP Address   :", 26, 15, r,
 	               MENU_COL_ipsecPeerIfLocalAddress);
@@ -211,7 +211,7 @@ screen_special(struct menu_rec *r, const char *path)
 	char p[80], head[80];
 	int act;
 
-	snprintf(p, sizeof(p), "%s[SPECIAL]", path);
+	snprintf(p, sizeof(p), "%.64s[SPECIAL]", path);
 	snprintf(head, sizeof(head), "Special settings for %.50s",
 	         menu_rec_str(r, MENU_COL_ipsecPeerDescription));
 	menu_chlist_table(&ike, MENU_IKEPROF, MENU_COL_ikeProfileDescription,
@@ -428,7 +428,7 @@ load_list(struct menu_form *fm, struct menu_list *l)
 	menu_list_alloc(l, t.n);
 	for (i = 0; i < t.n; i++) {
 		snprintf(l->lines[i], sizeof(l->lines[i]),
-		         " %-30.30s %-22.22s %-8s %s",
+		         " %-30.30s %-22.22s %-8.8s %.8s",
 		         menu_table_get(&t, i, 0)->s,
 		         menu_table_get(&t, i, 1)->s,
 		         label_of(admin_ch, 4, menu_table_get(&t, i, 2)->i),

@@ -368,17 +368,19 @@ format_line(const struct trlist *tl, const struct menu_table *t, int i,
 		snprintf(rp, sizeof(rp), "%lld",
 		         (long long)menu_table_get(t, i, P_RP)->i);
 	}
-	snprintf(line, len,
-	         "%-14.14s %-4s %-5s %-5.5s %-15.15s %-5s %-5s %-3s %-.14s",
-	         side_addr(t, i, P_LT, P_LA), lmr, lp,
-	         menu_proto_name(proto, pb, sizeof(pb)),
-	         side_addr(t, i, P_RT, P_RA), rmr, rp,
-	         act == 1   ? "PA"
-	         : act == 2 ? "DR"
-	                    : "PR",
-	         tl->list == MENU_E_ipsecTrList_peer
-	             ? profile_name(tl, menu_table_get(t, i, P_PROF)->i)
-	             : "default");
+	/* The line is cut at the screen width on purpose. */
+	if (snprintf(line, len,
+	             "%-14.14s %-4s %-5s %-5.5s %-15.15s %-5s %-5s %-3s %-.14s",
+	             side_addr(t, i, P_LT, P_LA), lmr, lp,
+	             menu_proto_name(proto, pb, sizeof(pb)),
+	             side_addr(t, i, P_RT, P_RA), rmr, rp,
+	             act == 1   ? "PA"
+	             : act == 2 ? "DR"
+	                        : "PR",
+	             tl->list == MENU_E_ipsecTrList_peer
+	                 ? profile_name(tl, menu_table_get(t, i, P_PROF)->i)
+	                 : "default") < 0)
+		line[0] = '\0';
 }
 
 /* The active-entry marker of this list. */
