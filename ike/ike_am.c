@@ -121,13 +121,12 @@ ike_am_respond(struct ike_engine *e, const struct ike_net_dgram *d,
 {
 	const struct ike_pld *s = ike_pld_get(m, IKE_PLD_SA, 0);
 	const struct ike_pld *id = ike_pld_get(m, IKE_PLD_ID, 0);
-	char idtext[IKE_CONF_STR], why[200];
+	char idtext[IKE_CONF_STR];
 	struct ike_peer *p = NULL;
 	struct ike_ph1 *sa;
 	struct ike_buf b;
 	uint8_t hash[IKE_CRYPTO_HASH_MAX];
 	size_t off;
-	uint16_t err;
 
 	if (s == NULL || id == NULL ||
 	    ike_ph1_id_text(ike_pld_body(m, id), id->len, idtext,
@@ -151,21 +150,9 @@ ike_am_respond(struct ike_engine *e, const struct ike_net_dgram *d,
 		                                : IKE_N_NO_PROPOSAL_CHOSEN);
 		return NULL;
 	}
-	sa = ike_sa_new(e, 0);
+	sa = ike_ph1_respond_new(e, d, m, p, IKE_XCHG_AGGRESSIVE);
 	if (sa == NULL)
 		return NULL;
-	sa->peer = p;
-	sa->xchg = IKE_XCHG_AGGRESSIVE;
-	sa->remote = d->remote;
-	sa->local = d->local;
-	memcpy(sa->icookie, m->hdr.icookie, IKE_COOKIE_LEN);
-	err = ike_p1_select(sa, ike_pld_body(m, s), s->len, why, sizeof(why));
-	if (err != 0) {
-		ike_info_notify_plain(e, d, &m->hdr, err);
-		ike_sa_fail(sa, "no proposal chosen: peer offered %s", why);
-		return sa;
-	}
-	sa->natt = p->conf.p1.natt && ike_natt_vid_seen(m);
 	if (ike_ph1_make_ke(sa) < 0 || ike_ph1_take_ke(sa, m) < 0) {
 		ike_sa_fail(sa, "bad key exchange or nonce in message 1");
 		return sa;

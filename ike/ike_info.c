@@ -30,38 +30,60 @@ ike_info_notify_plain(struct ike_engine *e, const struct ike_net_dgram *d,
 	ike_buf_free(&b);
 }
 
+/*
+ * Starts an Informational under the ISAKMP SA: header and an empty HASH(1)
+ * (its offset in *hoff); the caller adds the payload, then info_finish().
+ */
+static int
+info_begin(struct ike_ph1 *sa, struct ike_buf *b, uint32_t *msgid, uint8_t *iv,
+           size_t *hoff)
+{
+	if (sa->keys == NULL || ike_crypto_random(msgid, 4) < 0 ||
+	    ike_keys_phase2_iv(sa->keys, sa->iv, *msgid, iv) < 0)
+		return -1;
+	ike_buf_init(b);
+	ike_build_header(b, sa->icookie, sa->rcookie, IKE_XCHG_INFO, 0, *msgid);
+	ike_build_hash(b, NULL, sa->keys->len);
+	*hoff = ike_buf_last_body(b);
+	return 0;
+}
+
+/* HASH(1) over the payloads after it, encryption, sending (RFC 2409 5.7). */
+static int
+info_finish(struct ike_ph1 *sa, struct ike_buf *b, uint32_t msgid, uint8_t *iv,
+            size_t hoff)
+{
+	struct ike_crypto_iov rest;
+	int rc = -1;
+
+	if (ike_build_finish(b) == 0) {
+		rest.base = b->data + hoff + sa->keys->len;
+		rest.len = b->len - hoff - sa->keys->len;
+		if (ike_keys_qm_hash1(sa->keys, msgid, rest, b->data + hoff) ==
+		        0 &&
+		    ike_crypt_encrypt(sa, iv, b) == 0)
+			rc = ike_net_send(sa->eng->net, &sa->local, &sa->remote,
+			                  sa->floated, b->data, b->len);
+	}
+	ike_buf_free(b);
+	return rc;
+}
+
 /* An encrypted Informational with one notify, under an established SA. */
 int
 ike_info_send(struct ike_ph1 *sa, uint16_t type, const void *spi,
               uint8_t spi_size, uint8_t proto)
 {
-	struct ike_crypto_iov rest;
 	uint8_t iv[IKE_CRYPTO_BLOCK_MAX];
 	struct ike_buf b;
 	uint32_t msgid;
 	size_t hoff;
-	int rc = -1;
 
-	if (sa->keys == NULL || ike_crypto_random(&msgid, 4) < 0 ||
-	    ike_keys_phase2_iv(sa->keys, sa->iv, msgid, iv) < 0)
+	if (info_begin(sa, &b, &msgid, iv, &hoff) < 0)
 		return -1;
-	ike_buf_init(&b);
-	ike_build_header(&b, sa->icookie, sa->rcookie, IKE_XCHG_INFO, 0, msgid);
-	ike_build_hash(&b, NULL, sa->keys->len);
-	hoff = ike_buf_last_body(&b);
 	ike_build_notify(&b, IKE_DOI_IPSEC, proto ? proto : IKE_PROTO_ISAKMP,
 	                 type, spi, spi_size, NULL, 0);
-	if (ike_build_finish(&b) == 0) {
-		rest.base = b.data + hoff + sa->keys->len;
-		rest.len = b.len - hoff - sa->keys->len;
-		if (ike_keys_qm_hash1(sa->keys, msgid, rest, b.data + hoff) ==
-		        0 &&
-		    ike_crypt_encrypt(sa, iv, &b) == 0)
-			rc = ike_net_send(sa->eng->net, &sa->local, &sa->remote,
-			                  sa->floated, b.data, b.len);
-	}
-	ike_buf_free(&b);
-	return rc;
+	return info_finish(sa, &b, msgid, iv, hoff);
 }
 
 /*
@@ -71,37 +93,20 @@ ike_info_send(struct ike_ph1 *sa, uint16_t type, const void *spi,
 int
 ike_info_delete(struct ike_ph1 *sa)
 {
-	struct ike_crypto_iov rest;
 	uint8_t iv[IKE_CRYPTO_BLOCK_MAX], spi[2 * IKE_COOKIE_LEN];
 	struct ike_buf b;
 	uint32_t msgid;
 	size_t hoff;
-	int rc = -1;
 
 	if (sa->state != IKE_SA_ESTABLISHED ||
-	    ike_crypto_random(&msgid, 4) < 0 ||
-	    ike_keys_phase2_iv(sa->keys, sa->iv, msgid, iv) < 0)
+	    info_begin(sa, &b, &msgid, iv, &hoff) < 0)
 		return -1;
 	memcpy(spi, sa->icookie, IKE_COOKIE_LEN);
 	memcpy(spi + IKE_COOKIE_LEN, sa->rcookie, IKE_COOKIE_LEN);
-	ike_buf_init(&b);
-	ike_build_header(&b, sa->icookie, sa->rcookie, IKE_XCHG_INFO, 0, msgid);
-	ike_build_hash(&b, NULL, sa->keys->len);
-	hoff = ike_buf_last_body(&b);
 	ike_build_delete(&b, IKE_DOI_IPSEC, IKE_PROTO_ISAKMP, sizeof(spi), spi,
 	                 1);
-	if (ike_build_finish(&b) == 0) {
-		rest.base = b.data + hoff + sa->keys->len;
-		rest.len = b.len - hoff - sa->keys->len;
-		if (ike_keys_qm_hash1(sa->keys, msgid, rest, b.data + hoff) ==
-		        0 &&
-		    ike_crypt_encrypt(sa, iv, &b) == 0)
-			rc = ike_net_send(sa->eng->net, &sa->local, &sa->remote,
-			                  sa->floated, b.data, b.len);
-	}
-	ike_buf_free(&b);
 	gw_notice("ISAKMP SA %u: deleted, peer notified", sa->index);
-	return rc;
+	return info_finish(sa, &b, msgid, iv, hoff);
 }
 
 /* The peer deleted IPsec SAs: its SPIs are our outbound ones. */

@@ -171,6 +171,10 @@ int ike_ph1_verify_auth(struct ike_ph1 *sa, const struct ike_msg *m,
                         int from_initiator);
 void ike_ph1_float(struct ike_ph1 *sa);
 void ike_ph1_established(struct ike_ph1 *sa);
+struct ike_ph1 *ike_ph1_respond_new(struct ike_engine *e,
+                                    const struct ike_net_dgram *d,
+                                    const struct ike_msg *m, struct ike_peer *p,
+                                    uint8_t xchg);
 void ike_ph1_initial_contact(struct ike_ph1 *sa, const struct ike_msg *m);
 int ike_mm_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic);
 void ike_mm_recv(struct ike_ph1 *sa, const struct ike_net_dgram *d,

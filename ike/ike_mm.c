@@ -368,6 +368,37 @@ mm_i_recv6(struct ike_ph1 *sa, const struct ike_msg *m)
 	ike_ph1_established(sa);
 }
 
+/*
+ * A responder SA for the first message from peer p: cookies, addresses,
+ * the chosen phase 1 proposal.  A refusal is answered with its notify and
+ * recorded with what the peer offered; then NULL.
+ */
+struct ike_ph1 *
+ike_ph1_respond_new(struct ike_engine *e, const struct ike_net_dgram *d,
+                    const struct ike_msg *m, struct ike_peer *p, uint8_t xchg)
+{
+	const struct ike_pld *s = ike_pld_get(m, IKE_PLD_SA, 0);
+	struct ike_ph1 *sa = ike_sa_new(e, 0);
+	char why[200];
+	uint16_t err;
+
+	if (sa == NULL)
+		return NULL;
+	sa->peer = p;
+	sa->xchg = xchg;
+	sa->remote = d->remote;
+	sa->local = d->local;
+	memcpy(sa->icookie, m->hdr.icookie, IKE_COOKIE_LEN);
+	err = ike_p1_select(sa, ike_pld_body(m, s), s->len, why, sizeof(why));
+	if (err != 0) {
+		ike_info_notify_plain(e, d, &m->hdr, err);
+		ike_sa_fail(sa, "no proposal chosen: peer offered %s", why);
+		return NULL;
+	}
+	sa->natt = p->conf.p1.natt && ike_natt_vid_seen(m);
+	return sa;
+}
+
 /* Responder, message 2: a new SA for a message 1 from a configured peer. */
 struct ike_ph1 *
 ike_mm_respond(struct ike_engine *e, const struct ike_net_dgram *d,
@@ -377,8 +408,6 @@ ike_mm_respond(struct ike_engine *e, const struct ike_net_dgram *d,
 	const struct ike_pld *s = ike_pld_get(m, IKE_PLD_SA, 0);
 	struct ike_ph1 *sa;
 	struct ike_buf b;
-	char why[200];
-	uint16_t err;
 
 	if (p == NULL || s == NULL) {
 		gw_notice("Main Mode from %s refused: %s",
@@ -397,21 +426,9 @@ ike_mm_respond(struct ike_engine *e, const struct ike_net_dgram *d,
 		ike_info_notify_plain(e, d, &m->hdr, IKE_N_NO_PROPOSAL_CHOSEN);
 		return NULL;
 	}
-	sa = ike_sa_new(e, 0);
+	sa = ike_ph1_respond_new(e, d, m, p, IKE_XCHG_IDPROT);
 	if (sa == NULL)
 		return NULL;
-	sa->peer = p;
-	sa->xchg = IKE_XCHG_IDPROT;
-	sa->remote = d->remote;
-	sa->local = d->local;
-	memcpy(sa->icookie, m->hdr.icookie, IKE_COOKIE_LEN);
-	err = ike_p1_select(sa, ike_pld_body(m, s), s->len, why, sizeof(why));
-	if (err != 0) {
-		ike_info_notify_plain(e, d, &m->hdr, err);
-		ike_sa_fail(sa, "no proposal chosen: peer offered %s", why);
-		return sa;
-	}
-	sa->natt = p->conf.p1.natt && ike_natt_vid_seen(m);
 	ike_ph1_header(sa, &b);
 	ike_p1_build_reply_sa(sa, &b);
 	if (sa->natt)

@@ -7,26 +7,8 @@
 #include "test_util.h"
 
 #include "agent_ike.h"
-#include "agent_persist.h"
 
 #include <stdlib.h>
-
-static int
-setup(void **state)
-{
-	struct agent_store *st = agent_store_new();
-
-	*state = st;
-	return st == NULL ||
-	       agent_persist_load_text(st, agent_defaults_text, "defaults") < 0;
-}
-
-static int
-teardown(void **state)
-{
-	agent_store_free(*state);
-	return 0;
-}
 
 static void
 run(struct agent_store *st, const char *text)
@@ -159,10 +141,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(defaults_resolved, setup, teardown),
-	    cmocka_unit_test_setup_teardown(own_profiles, setup, teardown),
-	    cmocka_unit_test_setup_teardown(inactive_peer, setup, teardown),
-	    cmocka_unit_test_setup_teardown(globals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        defaults_resolved, tu_setup_defaults, tu_teardown_store),
+	    cmocka_unit_test_setup_teardown(own_profiles, tu_setup_defaults,
+	                                    tu_teardown_store),
+	    cmocka_unit_test_setup_teardown(inactive_peer, tu_setup_defaults,
+	                                    tu_teardown_store),
+	    cmocka_unit_test_setup_teardown(globals, tu_setup_defaults,
+	                                    tu_teardown_store),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,29 +5,9 @@
  */
 #include "test_util.h"
 
-#include "agent_persist.h"
-
 #include <stdlib.h>
 
 #define PEER "ipsecPeerTable"
-
-static int
-setup(void **state)
-{
-	struct agent_store *st = agent_store_new();
-
-	*state = st;
-	/* Start from the first-start configuration, as the daemon does. */
-	return st == NULL ||
-	       agent_persist_load_text(st, agent_defaults_text, "defaults") < 0;
-}
-
-static int
-teardown(void **state)
-{
-	agent_store_free(*state);
-	return 0;
-}
 
 /* createAndGo a peer with a description; returns the error. */
 static enum agent_err
@@ -236,18 +216,24 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(create_and_go, setup, teardown),
-	    cmocka_unit_test_setup_teardown(column_of_missing_row, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(bad_values, setup, teardown),
-	    cmocka_unit_test_setup_teardown(wait_then_activate, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(destroy, setup, teardown),
-	    cmocka_unit_test_setup_teardown(dangling_reference, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(all_or_nothing, setup, teardown),
-	    cmocka_unit_test_setup_teardown(undo, setup, teardown),
-	    cmocka_unit_test_setup_teardown(scalars, setup, teardown),
+	    cmocka_unit_test_setup_teardown(create_and_go, tu_setup_defaults,
+	                                    tu_teardown_store),
+	    cmocka_unit_test_setup_teardown(
+	        column_of_missing_row, tu_setup_defaults, tu_teardown_store),
+	    cmocka_unit_test_setup_teardown(bad_values, tu_setup_defaults,
+	                                    tu_teardown_store),
+	    cmocka_unit_test_setup_teardown(
+	        wait_then_activate, tu_setup_defaults, tu_teardown_store),
+	    cmocka_unit_test_setup_teardown(destroy, tu_setup_defaults,
+	                                    tu_teardown_store),
+	    cmocka_unit_test_setup_teardown(
+	        dangling_reference, tu_setup_defaults, tu_teardown_store),
+	    cmocka_unit_test_setup_teardown(all_or_nothing, tu_setup_defaults,
+	                                    tu_teardown_store),
+	    cmocka_unit_test_setup_teardown(undo, tu_setup_defaults,
+	                                    tu_teardown_store),
+	    cmocka_unit_test_setup_teardown(scalars, tu_setup_defaults,
+	                                    tu_teardown_store),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

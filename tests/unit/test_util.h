@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "agent_persist.h"
 #include "agent_store.h"
 
 static inline int
@@ -79,6 +80,24 @@ tu_int(struct agent_store *st, const char *table, int32_t idx, const char *obj)
 
 	assert_non_null(r);
 	return r->v[tu_pos(tu_gid(table), obj)].i;
+}
+
+/* cmocka setup: a store holding the first-start configuration. */
+static inline int
+tu_setup_defaults(void **state)
+{
+	struct agent_store *st = agent_store_new();
+
+	*state = st;
+	return st == NULL ||
+	       agent_persist_load_text(st, agent_defaults_text, "defaults") < 0;
+}
+
+static inline int
+tu_teardown_store(void **state)
+{
+	agent_store_free(*state);
+	return 0;
 }
 
 #endif
