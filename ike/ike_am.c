@@ -23,24 +23,14 @@
 int
 ike_am_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic)
 {
-	struct ike_ph1 *sa = ike_sa_new(e, 1);
+	struct ike_ph1 *sa;
 	struct ike_buf b;
 	size_t off;
 
+	sa = ike_ph1_initiator_new(e, p, traffic, IKE_XCHG_AGGRESSIVE);
 	if (sa == NULL)
 		return -1;
-	sa->peer = p;
-	sa->xchg = IKE_XCHG_AGGRESSIVE;
-	sa->want_qm = traffic;
 	sa->group = p->conf.p1.group;
-	if (ike_engine_resolve(p->conf.address, &sa->remote) < 0) {
-		ike_sa_fail(sa, "cannot resolve the peer address '%s'",
-		            p->conf.address);
-		return -1;
-	}
-	sa->remote.sin_port = htons(e->g.ike_port);
-	sa->local.sin_family = AF_INET;
-	sa->local.sin_port = htons(e->g.ike_port);
 	if (sa->local.sin_addr.s_addr == INADDR_ANY) {
 		/* Our address goes into IDii: ask the routing table. */
 		int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -66,15 +56,7 @@ ike_am_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic)
 	/* HASH_I will need IDii_b. */
 	sa->idi_len = b.len - off;
 	memcpy(sa->idi_b, b.data + off, sa->idi_len);
-	if (p->conf.p1.natt)
-		ike_natt_add_vids(&b);
-	ike_sa_set_state(sa, IKE_SA_AM_I1);
-	if (e->cb.peer_state != NULL)
-		e->cb.peer_state(e->cb_arg, p->conf.index, IKE_PEER_NEGOTIATING,
-		                 "");
-	gw_info("phase 1 with peer %d (%s): Aggressive Mode as initiator",
-	        p->conf.index, p->conf.address);
-	return ike_ph1_send(sa, &b, 0);
+	return ike_ph1_initiate(sa, &b, IKE_SA_AM_I1);
 }
 
 static void

@@ -147,8 +147,8 @@ static int default_random(void *buf, size_t len);
 static ike_crypto_random_fn random_fn = default_random;
 
 /* Logs the oldest queued OpenSSL error (or what failed) and clears them. */
-static void
-ossl_error(const char *func, const char *what)
+void
+ike_crypto_ossl_error(const char *func, const char *what)
 {
 	unsigned long e = ERR_get_error();
 	char buf[256];
@@ -170,14 +170,15 @@ crypto_init_once(void)
 {
 	prov_legacy = OSSL_PROVIDER_load(NULL, "legacy");
 	if (prov_legacy == NULL) {
-		ossl_error(__func__,
-		           "OpenSSL legacy provider unavailable "
-		           "(needed for DES, Blowfish, CAST, RIPEMD-160)");
+		ike_crypto_ossl_error(
+		    __func__, "OpenSSL legacy provider unavailable "
+		              "(needed for DES, Blowfish, CAST, RIPEMD-160)");
 		return;
 	}
 	prov_default = OSSL_PROVIDER_load(NULL, "default");
 	if (prov_default == NULL) {
-		ossl_error(__func__, "OpenSSL default provider unavailable");
+		ike_crypto_ossl_error(__func__,
+		                      "OpenSSL default provider unavailable");
 		return;
 	}
 	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
@@ -372,22 +373,22 @@ ossl_hash(const struct hash_impl *h, const struct ike_crypto_iov *v, size_t n,
 	int rc = -1;
 
 	if ((md = EVP_MD_fetch(NULL, h->ossl, NULL)) == NULL) {
-		ossl_error(__func__, h->ossl);
+		ike_crypto_ossl_error(__func__, h->ossl);
 		return -1;
 	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    !EVP_DigestInit_ex2(ctx, md, NULL)) {
-		ossl_error(__func__, "EVP_DigestInit_ex2");
+		ike_crypto_ossl_error(__func__, "EVP_DigestInit_ex2");
 		goto done;
 	}
 	for (i = 0; i < n; i++)
 		if (v[i].len > 0 &&
 		    !EVP_DigestUpdate(ctx, v[i].base, v[i].len)) {
-			ossl_error(__func__, "EVP_DigestUpdate");
+			ike_crypto_ossl_error(__func__, "EVP_DigestUpdate");
 			goto done;
 		}
 	if (!EVP_DigestFinal_ex(ctx, out, &outl) || outl != h->alg.len) {
-		ossl_error(__func__, "EVP_DigestFinal_ex");
+		ike_crypto_ossl_error(__func__, "EVP_DigestFinal_ex");
 		goto done;
 	}
 	rc = 0;
@@ -409,7 +410,7 @@ ossl_hmac(const struct hash_impl *h, const void *key, size_t keylen,
 	int rc = -1;
 
 	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL) {
-		ossl_error(__func__, "EVP_MAC_fetch(HMAC)");
+		ike_crypto_ossl_error(__func__, "EVP_MAC_fetch(HMAC)");
 		return -1;
 	}
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
@@ -417,16 +418,16 @@ ossl_hmac(const struct hash_impl *h, const void *key, size_t keylen,
 	params[1] = OSSL_PARAM_construct_end();
 	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL ||
 	    !EVP_MAC_init(ctx, key, keylen, params)) {
-		ossl_error(__func__, "EVP_MAC_init");
+		ike_crypto_ossl_error(__func__, "EVP_MAC_init");
 		goto done;
 	}
 	for (i = 0; i < n; i++)
 		if (v[i].len > 0 && !EVP_MAC_update(ctx, v[i].base, v[i].len)) {
-			ossl_error(__func__, "EVP_MAC_update");
+			ike_crypto_ossl_error(__func__, "EVP_MAC_update");
 			goto done;
 		}
 	if (!EVP_MAC_final(ctx, out, &outl, h->alg.len) || outl != h->alg.len) {
-		ossl_error(__func__, "EVP_MAC_final");
+		ike_crypto_ossl_error(__func__, "EVP_MAC_final");
 		goto done;
 	}
 	rc = 0;
@@ -487,14 +488,14 @@ ossl_cipher_ctx(const EVP_CIPHER *cipher, const uint8_t *key, size_t keylen,
 	EVP_CIPHER_CTX *ctx;
 
 	if ((ctx = EVP_CIPHER_CTX_new()) == NULL) {
-		ossl_error(__func__, "EVP_CIPHER_CTX_new");
+		ike_crypto_ossl_error(__func__, "EVP_CIPHER_CTX_new");
 		return NULL;
 	}
 	if (!EVP_CipherInit_ex2(ctx, cipher, NULL, NULL, enc, NULL) ||
 	    !EVP_CIPHER_CTX_set_key_length(ctx, (int)keylen) ||
 	    !EVP_CipherInit_ex2(ctx, NULL, key, NULL, enc, NULL) ||
 	    !EVP_CIPHER_CTX_set_padding(ctx, 0)) {
-		ossl_error(__func__, EVP_CIPHER_get0_name(cipher));
+		ike_crypto_ossl_error(__func__, EVP_CIPHER_get0_name(cipher));
 		EVP_CIPHER_CTX_free(ctx);
 		return NULL;
 	}
@@ -516,7 +517,7 @@ ossl_cipher_new(struct ike_cipher_ctx *c, const uint8_t *key, size_t keylen)
 	else
 		(void)snprintf(name, sizeof(name), "%s", c->impl->ossl);
 	if ((cipher = EVP_CIPHER_fetch(NULL, name, NULL)) == NULL) {
-		ossl_error(__func__, name);
+		ike_crypto_ossl_error(__func__, name);
 		return -1;
 	}
 	c->enc = ossl_cipher_ctx(cipher, key, keylen, 1);
@@ -639,13 +640,13 @@ ossl_cbc(EVP_CIPHER_CTX *ctx, const uint8_t *iv, const uint8_t *in,
 	int outl = 0, finl = 0;
 
 	if (!EVP_CipherInit_ex2(ctx, NULL, NULL, iv, -1, NULL)) {
-		ossl_error(__func__, "EVP_CipherInit_ex2");
+		ike_crypto_ossl_error(__func__, "EVP_CipherInit_ex2");
 		return -1;
 	}
 	if (!EVP_CipherUpdate(ctx, out, &outl, in, (int)len) ||
 	    !EVP_CipherFinal_ex(ctx, out + outl, &finl) ||
 	    (size_t)outl + (size_t)finl != len) {
-		ossl_error(__func__, "EVP_CipherUpdate");
+		ike_crypto_ossl_error(__func__, "EVP_CipherUpdate");
 		return -1;
 	}
 	return 0;
@@ -755,11 +756,11 @@ aead_run(struct ike_cipher_ctx *c, int enc, const uint8_t *iv,
 	    (aadlen > 0 &&
 	     !EVP_CipherUpdate(ctx, NULL, &outl, aad, (int)aadlen)) ||
 	    (len > 0 && !EVP_CipherUpdate(ctx, out, &outl, in, (int)len))) {
-		ossl_error(__func__, "EVP_CipherUpdate");
+		ike_crypto_ossl_error(__func__, "EVP_CipherUpdate");
 		return -1;
 	}
 	if (!enc && !EVP_CIPHER_CTX_set_params(ctx, params)) {
-		ossl_error(__func__, "set AEAD tag");
+		ike_crypto_ossl_error(__func__, "set AEAD tag");
 		return -1;
 	}
 	if (!EVP_CipherFinal_ex(ctx, out + (len > 0 ? outl : 0), &finl)) {
@@ -771,7 +772,7 @@ aead_run(struct ike_cipher_ctx *c, int enc, const uint8_t *iv,
 		return -1;
 	}
 	if (enc && !EVP_CIPHER_CTX_get_params(ctx, params)) {
-		ossl_error(__func__, "get AEAD tag");
+		ike_crypto_ossl_error(__func__, "get AEAD tag");
 		return -1;
 	}
 	return 0;
@@ -836,7 +837,7 @@ default_random(void *buf, size_t len)
 	while (len > 0) {
 		chunk = len > 65536 ? 65536 : len;
 		if (RAND_bytes(p, (int)chunk) != 1) {
-			ossl_error(__func__, "RAND_bytes");
+			ike_crypto_ossl_error(__func__, "RAND_bytes");
 			return -1;
 		}
 		p += chunk;

@@ -86,6 +86,9 @@ struct ike_cipher_alg {
  */
 int ike_crypto_init(void);
 
+/* Logs the oldest queued OpenSSL error for func (or that what failed). */
+void ike_crypto_ossl_error(const char *func, const char *what);
+
 /* Descriptor look-ups; NULL when unknown.  _at() enumerates (i from 0). */
 const struct ike_hash_alg *ike_crypto_hash_by_ike(uint16_t ike_id);
 const struct ike_hash_alg *ike_crypto_hash_by_auth(uint16_t auth_id);

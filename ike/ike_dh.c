@@ -61,21 +61,6 @@ struct ike_dh {
 	uint8_t secret[IKE_DH_SECRET_MAX];
 };
 
-/* Logs the oldest queued OpenSSL error (or what failed) and clears them. */
-static void
-dh_ossl_error(const char *func, const char *what)
-{
-	unsigned long e = ERR_get_error();
-	char buf[256];
-
-	if (e != 0) {
-		ERR_error_string_n(e, buf, sizeof(buf));
-		gw_err("%s: %s: %s", func, what, buf);
-	} else
-		gw_err("%s: %s failed", func, what);
-	ERR_clear_error();
-}
-
 const struct ike_dh_group *
 ike_dh_group_get(uint16_t id)
 {
@@ -106,7 +91,7 @@ push_explicit(OSSL_PARAM_BLD *bld, const struct dh_desc *d, BIGNUM **bn)
 	if (bn[0] == NULL || bn[1] == NULL || !BN_set_word(bn[1], 2) ||
 	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_P, bn[0]) ||
 	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_G, bn[1])) {
-		dh_ossl_error(__func__, d->grp.name);
+		ike_crypto_ossl_error(__func__, d->grp.name);
 		return -1;
 	}
 	return 0;
@@ -128,7 +113,7 @@ dh_fromdata(const struct dh_desc *d, const BIGNUM *ypub, const uint8_t *pt,
 	int sel, ok = 0;
 
 	if ((bld = OSSL_PARAM_BLD_new()) == NULL) {
-		dh_ossl_error(__func__, "OSSL_PARAM_BLD_new");
+		ike_crypto_ossl_error(__func__, "OSSL_PARAM_BLD_new");
 		return NULL;
 	}
 	if (d->ossl_group != NULL)
@@ -159,7 +144,7 @@ dh_fromdata(const struct dh_desc *d, const BIGNUM *ypub, const uint8_t *pt,
 			            : "import failed");
 			ERR_clear_error();
 		} else
-			dh_ossl_error(__func__, d->grp.name);
+			ike_crypto_ossl_error(__func__, d->grp.name);
 		pkey = NULL;
 	}
 	EVP_PKEY_CTX_free(pctx);
@@ -216,7 +201,7 @@ export_modp(struct ike_dh *dh)
 
 	if (!EVP_PKEY_get_bn_param(dh->key, OSSL_PKEY_PARAM_PUB_KEY, &y) ||
 	    BN_bn2binpad(y, dh->pub, dh->d->grp.pub_len) < 0) {
-		dh_ossl_error(__func__, dh->d->grp.name);
+		ike_crypto_ossl_error(__func__, dh->d->grp.name);
 		rc = -1;
 	}
 	BN_free(y);
@@ -233,7 +218,7 @@ export_ecp(struct ike_dh *dh)
 	if (!EVP_PKEY_get_octet_string_param(dh->key,
 	                                     OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
 	                                     pt, sizeof(pt), &len)) {
-		dh_ossl_error(__func__, dh->d->grp.name);
+		ike_crypto_ossl_error(__func__, dh->d->grp.name);
 		return -1;
 	}
 	if (len != 1u + dh->d->grp.pub_len || pt[0] != 0x04) {
@@ -263,7 +248,7 @@ ike_dh_generate(struct ike_dh *dh)
 	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL)) == NULL ||
 	    EVP_PKEY_keygen_init(ctx) != 1 ||
 	    EVP_PKEY_generate(ctx, &key) != 1) {
-		dh_ossl_error(__func__, dh->d->grp.name);
+		ike_crypto_ossl_error(__func__, dh->d->grp.name);
 		EVP_PKEY_CTX_free(ctx);
 		EVP_PKEY_free(params);
 		return -1;
@@ -300,7 +285,7 @@ modp_check(const struct ike_dh *dh, const BIGNUM *y, const BIGNUM *p)
 	int rc = -1;
 
 	if ((bctx = BN_CTX_new()) == NULL) {
-		dh_ossl_error(__func__, "BN_CTX_new");
+		ike_crypto_ossl_error(__func__, "BN_CTX_new");
 		return -1;
 	}
 	BN_CTX_start(bctx);
@@ -308,7 +293,7 @@ modp_check(const struct ike_dh *dh, const BIGNUM *y, const BIGNUM *p)
 	q = BN_CTX_get(bctx);
 	if ((r = BN_CTX_get(bctx)) == NULL || BN_copy(pm1, p) == NULL ||
 	    !BN_sub_word(pm1, 1) || !BN_rshift1(q, pm1)) {
-		dh_ossl_error(__func__, dh->d->grp.name);
+		ike_crypto_ossl_error(__func__, dh->d->grp.name);
 		goto done;
 	}
 	if (BN_cmp(y, BN_value_one()) <= 0 || BN_cmp(y, pm1) >= 0) {
@@ -317,7 +302,7 @@ modp_check(const struct ike_dh *dh, const BIGNUM *y, const BIGNUM *p)
 		goto done;
 	}
 	if (!BN_mod_exp(r, y, q, p, bctx)) {
-		dh_ossl_error(__func__, dh->d->grp.name);
+		ike_crypto_ossl_error(__func__, dh->d->grp.name);
 		goto done;
 	}
 	if (!BN_is_one(r)) {
@@ -341,7 +326,7 @@ peer_modp(const struct ike_dh *dh, const uint8_t *peer, size_t len)
 
 	if ((y = BN_bin2bn(peer, (int)len, NULL)) == NULL ||
 	    !EVP_PKEY_get_bn_param(dh->key, OSSL_PKEY_PARAM_FFC_P, &p)) {
-		dh_ossl_error(__func__, dh->d->grp.name);
+		ike_crypto_ossl_error(__func__, dh->d->grp.name);
 		goto done;
 	}
 	if (modp_check(dh, y, p) == 0)
@@ -373,7 +358,7 @@ dh_compute(struct ike_dh *dh, EVP_PKEY *peer)
 
 	if ((chk = EVP_PKEY_CTX_new_from_pkey(NULL, peer, NULL)) == NULL ||
 	    EVP_PKEY_public_check(chk) != 1) {
-		dh_ossl_error(__func__, "peer public value invalid");
+		ike_crypto_ossl_error(__func__, "peer public value invalid");
 		goto done;
 	}
 	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, dh->key, NULL)) == NULL ||
@@ -382,7 +367,7 @@ dh_compute(struct ike_dh *dh, EVP_PKEY *peer)
 	     EVP_PKEY_CTX_set_dh_pad(ctx, 1) != 1) ||
 	    EVP_PKEY_derive_set_peer(ctx, peer) != 1 ||
 	    EVP_PKEY_derive(ctx, dh->secret, &len) != 1) {
-		dh_ossl_error(__func__, dh->d->grp.name);
+		ike_crypto_ossl_error(__func__, dh->d->grp.name);
 		goto done;
 	}
 	if (len != dh->d->grp.secret_len) {

@@ -171,6 +171,10 @@ int ike_ph1_verify_auth(struct ike_ph1 *sa, const struct ike_msg *m,
                         int from_initiator);
 void ike_ph1_float(struct ike_ph1 *sa);
 void ike_ph1_established(struct ike_ph1 *sa);
+struct ike_ph1 *ike_ph1_initiator_new(struct ike_engine *e, struct ike_peer *p,
+                                      int32_t traffic, uint8_t xchg);
+int ike_ph1_initiate(struct ike_ph1 *sa, struct ike_buf *b,
+                     enum ike_sa_state st);
 struct ike_ph1 *ike_ph1_respond_new(struct ike_engine *e,
                                     const struct ike_net_dgram *d,
                                     const struct ike_msg *m, struct ike_peer *p,

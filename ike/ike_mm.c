@@ -198,6 +198,52 @@ ike_ph1_send(struct ike_ph1 *sa, struct ike_buf *b, int enc)
 	return rc;
 }
 
+/*
+ * An initiator SA towards peer p for exchange xchg: cookies, the peer's
+ * address (resolved) and ports.  NULL, with the reason recorded, if the
+ * address cannot be resolved.
+ */
+struct ike_ph1 *
+ike_ph1_initiator_new(struct ike_engine *e, struct ike_peer *p, int32_t traffic,
+                      uint8_t xchg)
+{
+	struct ike_ph1 *sa = ike_sa_new(e, 1);
+
+	if (sa == NULL)
+		return NULL;
+	sa->peer = p;
+	sa->xchg = xchg;
+	sa->want_qm = traffic;
+	if (ike_engine_resolve(p->conf.address, &sa->remote) < 0) {
+		ike_sa_fail(sa, "cannot resolve the peer address '%s'",
+		            p->conf.address);
+		return NULL;
+	}
+	sa->remote.sin_port = htons(e->g.ike_port);
+	sa->local.sin_family = AF_INET;
+	sa->local.sin_port = htons(e->g.ike_port);
+	return sa;
+}
+
+/* Sends an initiator's first message and says the peer is negotiating. */
+int
+ike_ph1_initiate(struct ike_ph1 *sa, struct ike_buf *b, enum ike_sa_state st)
+{
+	struct ike_engine *e = sa->eng;
+	struct ike_peer *p = sa->peer;
+
+	if (p->conf.p1.natt)
+		ike_natt_add_vids(b);
+	ike_sa_set_state(sa, st);
+	if (e->cb.peer_state != NULL)
+		e->cb.peer_state(e->cb_arg, p->conf.index, IKE_PEER_NEGOTIATING,
+		                 "");
+	gw_info("phase 1 with peer %d (%s): %s Mode as initiator",
+	        p->conf.index, p->conf.address,
+	        sa->xchg == IKE_XCHG_AGGRESSIVE ? "Aggressive" : "Main");
+	return ike_ph1_send(sa, b, 0);
+}
+
 /* Initiator, message 1. */
 int
 ike_mm_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic)
@@ -205,31 +251,12 @@ ike_mm_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic)
 	struct ike_ph1 *sa;
 	struct ike_buf b;
 
-	sa = ike_sa_new(e, 1);
+	sa = ike_ph1_initiator_new(e, p, traffic, IKE_XCHG_IDPROT);
 	if (sa == NULL)
 		return -1;
-	sa->peer = p;
-	sa->xchg = IKE_XCHG_IDPROT;
-	sa->want_qm = traffic;
-	if (ike_engine_resolve(p->conf.address, &sa->remote) < 0) {
-		ike_sa_fail(sa, "cannot resolve the peer address '%s'",
-		            p->conf.address);
-		return -1;
-	}
-	sa->remote.sin_port = htons(e->g.ike_port);
-	sa->local.sin_family = AF_INET;
-	sa->local.sin_port = htons(e->g.ike_port);
 	ike_ph1_header(sa, &b);
 	ike_p1_build_sa(sa, &b);
-	if (p->conf.p1.natt)
-		ike_natt_add_vids(&b);
-	ike_sa_set_state(sa, IKE_SA_MM_I1);
-	if (e->cb.peer_state != NULL)
-		e->cb.peer_state(e->cb_arg, p->conf.index, IKE_PEER_NEGOTIATING,
-		                 "");
-	gw_info("phase 1 with peer %d (%s): Main Mode as initiator",
-	        p->conf.index, p->conf.address);
-	return ike_ph1_send(sa, &b, 0);
+	return ike_ph1_initiate(sa, &b, IKE_SA_MM_I1);
 }
 
 static void
