@@ -7,7 +7,7 @@
  * scalar group, tables, SET PDUs), menu_ui.c (the screen framework: forms
  * with fields, lists, buttons, the Bintec look) and the screens
  * (menu_main.c, menu_peers.c, menu_traffic.c, menu_profiles.c,
- * menu_mon.c).
+ * menu_mon.c, menu_certs.c, menu_wizard.c).
  */
 #ifndef IPSECGW_MENU_H
 #define IPSECGW_MENU_H
@@ -260,6 +260,8 @@ void menu_screen_ike_proposals(const char *path);
 void menu_screen_ipsec_proposals(const char *path);
 void menu_screen_lifetimes(const char *path);
 void menu_screen_monitoring(void);
+void menu_screen_certs(void);
+void menu_screen_wizard(void);
 const char *menu_proto_name(int64_t proto, char *buf, size_t len);
 
 /* OIDs as arrays, defined once in menu_snmp.c. */

@@ -198,7 +198,7 @@ reload_main(struct menu_form *fm, struct menu_rec *g)
 
 /* Opens the submenu a main menu entry names. */
 static void
-main_link(struct menu_form *fm, int act)
+main_link(struct menu_form *fm, struct menu_rec *g, int act)
 {
 	switch (act) {
 	case L_PRE:
@@ -224,9 +224,14 @@ main_link(struct menu_form *fm, int act)
 	case L_MON:
 		menu_screen_monitoring();
 		break;
+	case L_CERT:
+		menu_screen_certs();
+		break;
+	case L_WIZARD:
+		menu_screen_wizard();
+		reload_main(fm, g);
+		break;
 	default:
-		menu_status(fm, "Not in this version of the Setup Tool: use "
-		                "snmpset (docs/configuration.md)");
 		break;
 	}
 }
@@ -254,7 +259,7 @@ menu_screen_main(void)
 			reload_main(&fm, &g);
 			menu_status(&fm, "Changes discarded.");
 		} else if (act >= MENU_ID_FIRST_LINK) {
-			main_link(&fm, act);
+			main_link(&fm, &g, act);
 			load_choices(&ike, &ipsec);
 			menu_field_choices(&fm.f[4], ike.c, ike.n);
 			menu_field_choices(&fm.f[6], ipsec.c, ipsec.n);

@@ -336,6 +336,87 @@ keys Enter
 see "[IPSEC]: IPsec Configuration - Main Menu" "advanced settings saved"
 expect_eq true "$(get ipsecGlobTrustIcmpMsg.0)" "agent: trust ICMP"
 
+# --- certificate and key management: a key and a certificate server -------
+press Up 1 # Certificate and Key Management >
+keys Enter
+see "[IPSEC][CERTMGMT]: IPSec Configuration - Certificate and Key Management" "cert and key submenu"
+keys Enter # Key Management >
+see "[IPSEC][CERTMGMT][KEYS]: IPSec Configuration - Configure Keys" "key list"
+keys Enter # APPEND (no keys yet)
+see "[IPSEC][CERTMGMT][KEYS][ADD]: IPSec Configuration - Create Keys" "key CREATE screen"
+see "Key Size (Bits):        1024" "key size defaults to 1024"
+text "gateway key"; keys Enter
+press Down 2 # Algorithm, Key Size
+see "2048 or more is recommended" "key size help recommends 2048"
+text "2048"; keys Enter
+press Down 1 # CREATE
+keys Enter
+see "gateway key" "new key listed"
+see "gateway key                              rsa         2048" "with algorithm and length"
+expect_eq "gateway key" "$(get ipsecKeyDescription.1)" "agent: key description"
+expect_eq "2048 bits" "$(get ipsecKeyLength.1)" "agent: key length"
+expect_eq rsa "$(get ipsecKeyAlgorithm.1)" "agent: key algorithm"
+screen >/dev/null
+keys Escape
+see "[IPSEC][CERTMGMT]: IPSec" "back in the cert submenu"
+press Down 5 # Own, CA, Peer, CRLs, Certificate Servers
+keys Enter
+see "[IPSEC][CERTMGMT][SERVERS]: IPSec Configuration - Certificate Servers" "cert server list"
+keys Enter # APPEND
+see "[IPSEC][CERTMGMT][SERVERS][ADD]" "cert server ADD screen"
+text "Company CA"; keys Enter
+press Down 1; text "ldap://ca.example.com"; keys Enter
+press Down 1; text "5"; keys Enter
+press Down 1 # SAVE
+keys Enter
+see "ldap://ca.example.com" "new cert server listed"
+expect_eq "Company CA" "$(get ipsecCertServerDescription.1)" "agent: cert server description"
+expect_eq "ldap://ca.example.com" "$(get ipsecCertServerUrl.1)" "agent: cert server URL"
+expect_eq 5 "$(get ipsecCertServerPreference.1)" "agent: cert server preference"
+keys Escape
+see "[IPSEC][CERTMGMT]: IPSec" "back in the cert submenu again"
+sleep 0.2
+keys Escape
+see "[IPSEC]: IPsec Configuration - Main Menu" "main menu after cert management"
+
+# --- the wizard: a peer with PSK and a protected traffic entry, one SET ----
+WPEER=$(get ipsecGlobPeerNextFree.0)
+WTR=$(get ipsecGlobTrNextFree.0)
+SECRET2="wizard secret phrase"
+press Down 2 # Advanced Settings, Wizard
+keys Enter
+see "[IPSEC][WIZARD]: IPsec Configuration - Wizard Menu" "wizard menu"
+see "start wizard" "wizard offers start"
+press Down 1 # SELECT
+keys Enter
+see "[IPSEC][WIZARD][PEER]: IPsec Wizard - Step 1 of 2: Peer" "wizard step 1"
+text "Branch Bremen"; keys Enter
+press Down 1; text "203.0.113.9"; keys Enter
+press Down 2; text "$SECRET2"; keys Enter
+press Down 1 # NEXT
+keys Enter
+see "[IPSEC][WIZARD][TRAFFIC]: IPsec Wizard - Step 2 of 2: Traffic" "wizard step 2"
+expect_eq "No Such Instance currently exists at this OID" \
+	"$(get ipsecPeerRowStatus."$WPEER" 2>&1)" "agent: nothing created before the end"
+text "192.168.2.0"; keys Enter
+press Down 2; text "10.2.0.0"; keys Enter
+press Down 1; text "16"; keys Enter
+press Down 1 # FINISH
+keys Enter
+see "+ Done: the peer uses the default profiles" "wizard history shows the result"
+see "+ Peer Branch Bremen created (index $WPEER)" "history names the peer"
+screen >/dev/null
+expect_eq "Branch Bremen" "$(get ipsecPeerDescription."$WPEER")" "agent: wizard peer"
+expect_eq 203.0.113.9 "$(get ipsecPeerAddress."$WPEER")" "agent: wizard peer address"
+expect_eq active "$(get ipsecPeerRowStatus."$WPEER")" "agent: wizard peer active"
+expect_eq "$WPEER" "$(get ipsecTrPeer."$WTR")" "agent: wizard traffic entry on the peer"
+expect_eq protect "$(get ipsecTrAction."$WTR")" "agent: wizard entry protects"
+expect_eq 10.2.0.0 "$(get ipsecTrRemoteAddress."$WTR")" "agent: wizard remote net"
+expect_eq "24 bits" "$(get ipsecTrLocalMaskLen."$WTR")" "agent: wizard local mask"
+keys Escape
+see "[IPSEC]: IPsec Configuration - Main Menu" "main menu after the wizard"
+press Up 1 # back to Advanced Settings
+
 # --- main menu: enable IPSec, SAVE, EXIT ---------------------------------
 press Up 9 # Enable IPSec
 keys Space
@@ -354,7 +435,7 @@ if grep -q "ERROR: AddressSanitizer\|runtime error" "$T/setup.err"; then
 else
 	ok "no sanitizer report"
 fi
-if grep -qF "$SECRET" "$SCREENS"; then
+if grep -qF -e "$SECRET" -e "$SECRET2" "$SCREENS"; then
 	fail "the pre-shared key appeared on a screen"
 else
 	ok "the pre-shared key was never shown"
