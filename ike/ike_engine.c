@@ -184,6 +184,7 @@ on_ike(void *arg, const struct ike_net_dgram *d)
 		reap(e);
 		return;
 	}
+	sa->last_heard = time(NULL);
 	switch (m.hdr.exchange) {
 	case IKE_XCHG_IDPROT:
 	case IKE_XCHG_AGGRESSIVE:

@@ -71,8 +71,9 @@ info_finish(struct ike_ph1 *sa, struct ike_buf *b, uint32_t msgid, uint8_t *iv,
 
 /* An encrypted Informational with one notify, under an established SA. */
 int
-ike_info_send(struct ike_ph1 *sa, uint16_t type, const void *spi,
-              uint8_t spi_size, uint8_t proto)
+ike_info_notify_data(struct ike_ph1 *sa, uint16_t type, const void *spi,
+                     uint8_t spi_size, uint8_t proto, const void *data,
+                     size_t len)
 {
 	uint8_t iv[IKE_CRYPTO_BLOCK_MAX];
 	struct ike_buf b;
@@ -82,8 +83,15 @@ ike_info_send(struct ike_ph1 *sa, uint16_t type, const void *spi,
 	if (info_begin(sa, &b, &msgid, iv, &hoff) < 0)
 		return -1;
 	ike_build_notify(&b, IKE_DOI_IPSEC, proto ? proto : IKE_PROTO_ISAKMP,
-	                 type, spi, spi_size, NULL, 0);
+	                 type, spi, spi_size, data, len);
 	return info_finish(sa, &b, msgid, iv, hoff);
+}
+
+int
+ike_info_send(struct ike_ph1 *sa, uint16_t type, const void *spi,
+              uint8_t spi_size, uint8_t proto)
+{
+	return ike_info_notify_data(sa, type, spi, spi_size, proto, NULL, 0);
 }
 
 /*
@@ -188,8 +196,12 @@ ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len)
 		const struct ike_pld *p = ike_pld_get(&m, IKE_PLD_NOTIFY, i);
 		struct ike_notify n;
 
-		if (ike_pld_notify(ike_pld_body(&m, p), p->len, &n) ==
+		if (ike_pld_notify(ike_pld_body(&m, p), p->len, &n) !=
 		    IKE_PLD_OK)
+			continue;
+		if (n.type == IKE_N_R_U_THERE || n.type == IKE_N_R_U_THERE_ACK)
+			ike_dpd_recv(sa, &n);
+		else
 			gw_info("ISAKMP SA %u: peer notified %u", sa->index,
 			        n.type);
 	}

@@ -104,7 +104,10 @@ struct ike_ph1 {
 	struct ike_out out;
 	struct event *timer;  /* retransmission */
 	struct event *expire; /* lifetime / negotiation limit */
-	uint32_t last_rx;     /* hash of the last message taken */
+	struct event *dpd;    /* heartbeats (RFC 3706) */
+	time_t last_heard;    /* last message from the peer */
+	uint32_t dpd_seq;
+	uint32_t last_rx; /* hash of the last message taken */
 	time_t created, established;
 	struct ike_qm *qms;
 	int want_qm; /* traffic index to start QM for */
@@ -208,6 +211,13 @@ void ike_info_notify_plain(struct ike_engine *e, const struct ike_net_dgram *d,
                            const struct ike_hdr *h, uint16_t type);
 void ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len);
 int ike_info_delete(struct ike_ph1 *sa);
+int ike_info_notify_data(struct ike_ph1 *sa, uint16_t type, const void *spi,
+                         uint8_t spi_size, uint8_t proto, const void *data,
+                         size_t len);
+
+/* ike_dpd.c */
+void ike_dpd_start(struct ike_ph1 *sa);
+void ike_dpd_recv(struct ike_ph1 *sa, const struct ike_notify *n);
 
 /* ike_engine.c */
 struct ike_peer *ike_engine_peer_by_addr(struct ike_engine *e,

@@ -169,6 +169,7 @@ ike_sa_set_state(struct ike_ph1 *sa, enum ike_sa_state st)
 	sa->state = st;
 	if (st == IKE_SA_ESTABLISHED) {
 		sa->established = time(NULL);
+		ike_dpd_start(sa);
 		if (sa->expire != NULL)
 			evtimer_del(sa->expire);
 		arm_expire(sa, sa->life_sec);
@@ -346,6 +347,8 @@ ike_sa_free(struct ike_ph1 *sa)
 	free_timer(sa->timer);
 	if (sa->expire != NULL)
 		event_free(sa->expire);
+	if (sa->dpd != NULL)
+		event_free(sa->dpd);
 	ike_out_clear(&sa->out);
 	ike_dh_free(sa->dh);
 	ike_keys_free(sa->keys);

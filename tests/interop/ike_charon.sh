@@ -53,6 +53,7 @@ connections {
 		remote_addrs = 10.99.0.1
 		proposals = $2
 		rekey_time = 0
+		${4:-}
 		local {
 			auth = psk
 			id = 10.99.0.2
@@ -252,6 +253,31 @@ sw C --load-all --file "$T/C/swanctl.conf" >/dev/null 2>&1
 sw C --initiate --child net --ike gw >/dev/null 2>&1 || true
 n=$(snmp snmpwalk -v2c -c public -Oqv "$AGENT" ikeSaState | grep -c established || true)
 grep -q "replaced after INITIAL-CONTACT" "$T/gw.log" && [ "$n" -eq 1 ] && ok "INITIAL-CONTACT replaced the stale ISAKMP SA ($n established)" || fail "INITIAL-CONTACT: $n established"
+reset
+
+# 2i. Heartbeats as RFC 3706 DPD: charon sends R-U-THERE every 2 s and
+# gets our ACKs; with heartbeats "both" we send R-U-THERE too; when charon
+# dies, our SA is deleted after three silent intervals (30 s).
+reset
+charon_conf no aes128-sha1-modp2048 aes128-sha1 "dpd_delay = 2s"
+sset ikeProfileHeartbeats.1 i both
+sset ipsecPeerAdminStatus.1 i dialup
+wait_state INSTALLED || true
+sleep 12
+grep -q "parsed INFORMATIONAL_V1 .*N(DPD_ACK)" "$T/C/charon.log" && ok "charon's R-U-THERE answered with R-U-THERE-ACK" || fail "no DPD_ACK at charon"
+grep -q "parsed INFORMATIONAL_V1 .*N(DPD) \]" "$T/C/charon.log" && ok "our R-U-THERE reached charon" || fail "no DPD request from us"
+sw C --list-sas | grep -q ESTABLISHED && ok "the IKE SA stays up with heartbeats" || fail "IKE SA gone"
+for p in $(ip netns pids "$(ns_name ch)"); do [ "$(cat /proc/$p/comm)" = charon ] && kill -9 "$p"; done
+gone=0
+for _ in $(seq 1 60); do
+	case "$(get ipsecPeerLastError.1)" in *"heartbeats stopped"*) gone=1; break ;; esac
+	sleep 1
+done
+[ $gone -eq 1 ] && ok "dead peer detected: $(get ipsecPeerLastError.1), peer $(get ipsecPeerOperStatus.1)" || fail "dead peer not detected"
+sset ikeProfileHeartbeats.1 i none
+rm -f "$T/C/charon.vici"
+charon_start C ch "$T/C"
+charon_conf no aes128-sha1-modp2048 aes128-sha1
 reset
 
 # 3. A wrong pre-shared key: clear failure, reason in the MIB.
