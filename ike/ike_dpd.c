@@ -14,8 +14,8 @@
 #include <event2/event.h>
 #include <string.h>
 
-#define DPD_INTERVAL 10 /* seconds */
-#define DPD_MISSES   3
+#define DPD_INTERVAL 10L /* seconds */
+#define DPD_MISSES   3L
 
 static uint8_t
 heartbeats(const struct ike_ph1 *sa)
@@ -49,7 +49,7 @@ on_dpd(evutil_socket_t fd, short what, void *arg)
 		return;
 	if ((hb == IKE_HB_EXPECT || hb == IKE_HB_BOTH) &&
 	    time(NULL) - sa->last_heard > DPD_INTERVAL * DPD_MISSES) {
-		gw_notice("ISAKMP SA %u: no heartbeat from the peer for %d s: "
+		gw_notice("ISAKMP SA %u: no heartbeat from the peer for %ld s: "
 		          "deleted",
 		          sa->index, DPD_INTERVAL * DPD_MISSES);
 		ike_sa_set_state(sa, IKE_SA_DEAD);
