@@ -7,6 +7,7 @@
  */
 #include "agent_engine.h"
 #include "agent_ike.h"
+#include "agent_trap.h"
 
 #include "common.h"
 
@@ -243,19 +244,28 @@ on_peer_state(void *arg, int32_t peer, int oper, const char *reason)
 {
 	struct agent_row *r =
 	    agent_store_get(estore, AGENT_G_ipsecPeerTable, peer);
+	int64_t was;
 
 	(void)arg;
 	if (r == NULL)
 		return;
-	if (oper == IKE_PEER_NEGOTIATING &&
-	    r->v[AGENT_C_ipsecPeerOperStatus].i != IKE_PEER_NEGOTIATING)
+	was = r->v[AGENT_C_ipsecPeerOperStatus].i;
+	if (oper == IKE_PEER_NEGOTIATING && was != IKE_PEER_NEGOTIATING)
 		r->v[AGENT_C_ipsecPeerNegotiations].i++;
 	r->v[AGENT_C_ipsecPeerOperStatus].i = oper;
-	if (reason[0] != '\0') {
+	if (reason[0] != '\0')
 		agent_val_set_str(&r->v[AGENT_C_ipsecPeerLastError], reason,
 		                  strnlen(reason, 255));
+	if (oper == IKE_PEER_UP && was != IKE_PEER_UP) {
+		agent_trap_peer(AGENT_TRAP_PEER_UP, r, "");
+	} else if (was == IKE_PEER_UP && oper != IKE_PEER_UP) {
+		agent_trap_peer(AGENT_TRAP_PEER_DOWN, r,
+		                reason[0] ? reason : "no SA left");
+	} else if (reason[0] != '\0') {
+		/* A negotiation that failed (the peer was not up). */
 		r->v[AGENT_C_ipsecPeerFailures].i++;
 		failures++;
+		agent_trap_peer(AGENT_TRAP_PHASE1_FAILURE, r, reason);
 	}
 }
 

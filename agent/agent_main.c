@@ -8,6 +8,7 @@
 #include "agent_engine.h"
 #include "agent_persist.h"
 #include "agent_snmp.h"
+#include "agent_trap.h"
 
 #include "common.h"
 
@@ -227,6 +228,7 @@ agent_main(const struct agent_opts *o)
 	if (base == NULL || snmp_start(o, st) < 0 || start_ike(o, st, base) < 0)
 		goto out;
 	ev = agent_ev_new(base);
+	agent_trap_init(ev);
 	sig_term = evsignal_new(base, SIGTERM, on_signal, base);
 	sig_int = evsignal_new(base, SIGINT, on_signal, base);
 	if (ev == NULL || sig_term == NULL || sig_int == NULL ||

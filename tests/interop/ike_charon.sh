@@ -34,6 +34,18 @@ snmp() { ns_exec gw "$@"; }
 sset() { snmp snmpset -v2c -c private -r1 -t3 "$AGENT" "$@" >/dev/null; }
 get() { snmp snmpget -v2c -c public -r1 -t3 -Oqv "$AGENT" "$@"; }
 
+# SNMP access and a trap sink for ipsecgwd; snmptrapd receives the
+# notifications (peer up/down, phase 1 failure).
+mkdir -m 700 "$T/state"
+cat >"$T/state/ipsecgwd.conf" <<EOC
+rocommunity public 127.0.0.1
+rwcommunity private 127.0.0.1
+trap2sink 127.0.0.1:16200 public
+EOC
+echo "disableAuthorization yes" >"$T/snmptrapd.conf"
+if command -v snmptrapd >/dev/null; then
+	ns_exec gw snmptrapd -f -Lf "$T/traps.log" -C -c "$T/snmptrapd.conf" udp:127.0.0.1:16200 &
+fi
 ns_exec gw "$IPSECGWD" --foreground --state-dir "$T/state" --log-level info >"$T/gw.log" 2>&1 &
 GW_PID=$!
 for _ in $(seq 1 100); do
@@ -301,6 +313,12 @@ for _ in $(seq 1 60); do [ "$(get ipsecPeerOperStatus.1)" = dormant ] && { back=
 [ $back -eq 1 ] && ok "dormant again when the block time is over" || fail "still $(get ipsecPeerOperStatus.1)"
 [ "$(get ipsecStatsIkeFailures.0)" -ge 1 ] && [ "$(get ipsecPeerFailures.1)" -ge 1 ] && \
 	[ "$(get ipsecPeerNegotiations.1)" -ge 5 ] && ok "failure and negotiation counters ($(get ipsecPeerNegotiations.1) negotiations, $(get ipsecPeerFailures.1) failures)" || fail "counters"
+if [ -f "$T/traps.log" ]; then
+	for t in ipsecPeerUp ipsecPeerDown ipsecPhase1Failure; do
+		grep -q "IPSECGW-MIB::$t" "$T/traps.log" && ok "notification $t received by snmptrapd" || fail "no $t notification"
+	done
+	grep -q "pre-shared keys differ" "$T/traps.log" && ok "the failure notification carries the reason" || fail "no reason in the notification"
+fi
 grep -q "interop-psk\|not-the-right-key" "$T/gw.log" && fail "a key is in the log" || ok "no key in the log"
 echo "$PASSES passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]
