@@ -244,6 +244,9 @@ void menu_rec_defaults(struct menu_rec *r, const int (*defs)[2], int n);
 int menu_list_alloc(struct menu_list *l, int n);
 void menu_list_free(struct menu_list *l);
 int menu_list_marked(const struct menu_list *l, int *out, int max);
+int menu_list_targets(const struct menu_list *l, int *out, int max);
+const char *menu_choice_label(const struct menu_choice *ch, size_t n,
+                              int64_t v);
 
 /* ---- screens ---- */
 

@@ -71,18 +71,7 @@ static const struct menu_choice enc_ch[] = {{1, "base64"}, {2, "binary"}};
 static const struct menu_choice rstate_ch[] = {
     {1, "idle"}, {2, "pending"}, {3, "done"}, {4, "failed"}};
 
-/* The label of an enumeration value, "?" for one not in the list. */
-static const char *
-ch_name(const struct menu_choice *ch, size_t n, int64_t v)
-{
-	size_t k;
-
-	for (k = 0; k < n; k++)
-		if (ch[k].val == v)
-			return ch[k].label;
-	return "?";
-}
-#define NAME(ch, v) ch_name(ch, MENU_N(ch), v)
+#define NAME(ch, v) menu_choice_label(ch, MENU_N(ch), v)
 
 /* Reads the table into the list (filtered); returns the next free index. */
 static int
@@ -123,12 +112,7 @@ delete_ct(struct menu_form *fm, const struct certtab *ct, struct menu_list *l)
 	struct menu_set s;
 	struct menu_seterr e;
 
-	n = menu_list_marked(l, rows, (int)MENU_N(rows));
-	if (n == 0 && l->n > 0) {
-		if (!menu_confirm("Delete the highlighted entry?"))
-			return;
-		rows[n++] = l->sel;
-	}
+	n = menu_list_targets(l, rows, (int)MENU_N(rows));
 	if (n == 0)
 		return;
 	menu_set_init(&s);

@@ -400,17 +400,6 @@ static const int list_cols[] = {
     MENU_COL_ipsecPeerOperStatus,
 };
 
-static const char *
-label_of(const struct menu_choice *ch, int n, int64_t v)
-{
-	int k;
-
-	for (k = 0; k < n; k++)
-		if (ch[k].val == v)
-			return ch[k].label;
-	return "?";
-}
-
 /* Re-reads the peers into the list (description, address, states). */
 static void
 load_list(struct menu_form *fm, struct menu_list *l)
@@ -431,8 +420,10 @@ load_list(struct menu_form *fm, struct menu_list *l)
 		         " %-30.30s %-22.22s %-8.8s %.8s",
 		         menu_table_get(&t, i, 0)->s,
 		         menu_table_get(&t, i, 1)->s,
-		         label_of(admin_ch, 4, menu_table_get(&t, i, 2)->i),
-		         label_of(oper_ch, 4, menu_table_get(&t, i, 3)->i));
+		         menu_choice_label(admin_ch, MENU_N(admin_ch),
+		                           menu_table_get(&t, i, 2)->i),
+		         menu_choice_label(oper_ch, MENU_N(oper_ch),
+		                           menu_table_get(&t, i, 3)->i));
 		l->key[i] = t.index[i];
 	}
 	menu_table_free(&t);

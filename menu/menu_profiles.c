@@ -77,17 +77,7 @@ static const struct menu_choice espauth_ch[] = {
     {7, "sha256"}, {8, "sha384"}, {9, "sha512"},
 };
 
-static const char *
-name_of(const struct menu_choice *ch, size_t n, int64_t v)
-{
-	size_t k;
-
-	for (k = 0; k < n; k++)
-		if (ch[k].val == v)
-			return ch[k].label;
-	return "?";
-}
-#define NAME(ch, v) name_of(ch, MENU_N(ch), v)
+#define NAME(ch, v) menu_choice_label(ch, MENU_N(ch), v)
 
 /* Reads the table into the list; returns the next free index. */
 static int
@@ -123,12 +113,7 @@ delete_rows(struct menu_form *fm, const struct tabscreen *ts,
 	struct menu_set s;
 	struct menu_seterr e;
 
-	n = menu_list_marked(l, rows, MENU_SET_MAX);
-	if (n == 0 && l->n > 0) {
-		if (!menu_confirm("Delete the highlighted entry?"))
-			return;
-		rows[n++] = l->sel;
-	}
+	n = menu_list_targets(l, rows, MENU_SET_MAX);
 	if (n == 0)
 		return;
 	menu_set_init(&s);

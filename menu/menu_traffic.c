@@ -553,12 +553,7 @@ delete_entries(struct menu_form *fm, struct trlist *tl, struct menu_list *l)
 	struct menu_set s;
 	struct menu_seterr e;
 
-	n = menu_list_marked(l, rows, MAXENT);
-	if (n == 0 && l->n > 0) {
-		if (!menu_confirm("Delete the highlighted entry?"))
-			return;
-		rows[n++] = l->sel;
-	}
+	n = menu_list_targets(l, rows, MAXENT);
 	if (n == 0)
 		return;
 	menu_set_init(&s);

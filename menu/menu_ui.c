@@ -188,6 +188,35 @@ menu_list_marked(const struct menu_list *l, int *out, int max)
 	return n;
 }
 
+/*
+ * The rows a DELETE applies to: the marked ones, else the highlighted one
+ * once the operator confirms.  0 when there is nothing to delete.
+ */
+int
+menu_list_targets(const struct menu_list *l, int *out, int max)
+{
+	int n = menu_list_marked(l, out, max);
+
+	if (n == 0 && l->n > 0 && max > 0) {
+		if (!menu_confirm("Delete the highlighted entry?"))
+			return 0;
+		out[n++] = l->sel;
+	}
+	return n;
+}
+
+/* The label of an enumeration value, "?" for one not in the list. */
+const char *
+menu_choice_label(const struct menu_choice *ch, size_t n, int64_t v)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (ch[k].val == v)
+			return ch[k].label;
+	return "?";
+}
+
 /* Where a field's value lives: its record's column or its own. */
 static struct menu_val *
 fval(struct menu_field *f)
