@@ -15,10 +15,12 @@ struct agent_opts {
 	const char *ike_bind; /* IKE address, NULL: all */
 	int ike_port;         /* -1: ipsecGlobIkePort, 0: any free */
 	int natt_port;        /* -1: ipsecGlobNatTPort, 0: any free */
+	const char *tun;      /* TUN device, "none": no packet I/O */
 };
 
 #define AGENT_DEFAULT_MASTER    "udp:127.0.0.1:1161"
 #define AGENT_DEFAULT_STATE_DIR "/var/lib/ipsecgw"
+#define AGENT_DEFAULT_TUN       "ipsecgw0"
 
 /* Runs the daemon until SIGTERM/SIGINT; returns the process exit code. */
 int agent_main(const struct agent_opts *opts);

@@ -6,6 +6,7 @@
  * They run on the image the store will have after the transaction, so a
  * multi-varbind SET is judged as a whole.
  */
+#include "agent_pki.h"
 #include "agent_store.h"
 
 #include <stdarg.h>
@@ -472,5 +473,6 @@ agent_check_txn(struct agent_txn *t)
 		if (err != AGENT_OK)
 			return err;
 	}
-	return AGENT_OK;
+	/* Keys, certificates, CRLs and requests: parsed and completed. */
+	return agent_pki_check_txn(t);
 }

@@ -5,19 +5,24 @@
  * become rows of ikeSaTable / ipsecSaTable and the peers' oper status and
  * last error.  Key material never reaches the store.
  */
+#include "agent_dp.h"
 #include "agent_engine.h"
 #include "agent_ike.h"
 #include "agent_trap.h"
 
 #include "common.h"
 
+#include <arpa/inet.h>
 #include <event2/event.h>
+#include <ifaddrs.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static struct ike_engine *engine;
+static struct dataplane *dplane;
+static struct dp_link_watch *links;
 static struct agent_store *estore;
 static struct event_base *ebase;
 static uint64_t failures;
@@ -193,9 +198,23 @@ mib_auth(uint16_t a)
 	                                        : AGENT_E_ipsecSaAuthAlg_none;
 }
 
+/* The keys go to the dataplane's contexts and nowhere else. */
+static void
+install_child(const struct ike_child_sa *c)
+{
+	struct dp_sa_conf d;
+
+	if (dplane == NULL)
+		return;
+	if (agent_dp_sa_conf(c, &d) < 0 || dp_sa_add(dplane, &d) < 0)
+		gw_err("IPsec SA %u of peer %d: the dataplane cannot use it",
+		       c->index, c->peer);
+	explicit_bzero(&d, sizeof(d));
+}
+
 /*
- * The dataplane arrives with its own issue: until then the SA pair is
- * recorded (without keys) so that the MIB shows what was agreed.
+ * The SA pair is recorded (without keys) so that the MIB shows what was
+ * agreed, and installed in the dataplane.
  */
 static void
 on_child_install(void *arg, const struct ike_child_sa *c)
@@ -230,12 +249,15 @@ on_child_install(void *arg, const struct ike_child_sa *c)
 	put_int(r, AGENT_C_ipsecSaAdminAction, AGENT_E_ipsecSaAdminAction_none);
 	if (agent_store_put(estore, AGENT_G_ipsecSaTable, r) < 0)
 		agent_row_free(g, r);
+	install_child(c);
 }
 
 static void
 on_child_delete(void *arg, uint32_t index)
 {
 	(void)arg;
+	if (dplane != NULL)
+		dp_sa_del(dplane, index);
 	agent_store_remove(estore, AGENT_G_ipsecSaTable, (int32_t)index);
 }
 
@@ -285,6 +307,128 @@ push_peer(int32_t index)
 }
 
 static void
+push_policy(void)
+{
+	struct dp_policy pol;
+
+	if (dplane == NULL || agent_dp_policy(estore, &pol) < 0)
+		return;
+	if (dp_set_policy(dplane, &pol) < 0)
+		gw_err("the dataplane refused the policy of %zu rules",
+		       pol.nrules);
+	agent_dp_policy_free(&pol);
+}
+
+static void
+on_esp_rx(void *arg, uint32_t src, uint16_t sport, uint32_t dst,
+          const uint8_t *data, size_t len)
+{
+	(void)arg;
+	if (dplane != NULL)
+		dp_udp_rx(dplane, src, sport, dst, data, len);
+}
+
+/* A packet needs an SA: IKE sets one up (phase 1 first if needed). */
+static void
+on_acquire(void *arg, int32_t peer, int32_t traffic)
+{
+	(void)arg;
+	if (engine != NULL)
+		ike_engine_initiate(engine, peer, traffic);
+}
+
+/* Soft expiry: a new SA for the same entry; hard: the old one goes. */
+static void
+on_expire(void *arg, uint32_t index, int32_t peer, int32_t traffic, int hard)
+{
+	(void)arg;
+	if (engine == NULL)
+		return;
+	if (hard) {
+		/* IKE may have forgotten it (its phase 1 is gone): the row
+		 * goes. */
+		if (ike_engine_delete_child(engine, index) < 0)
+			agent_store_remove(estore, AGENT_G_ipsecSaTable,
+			                   (int32_t)index);
+	} else
+		ike_engine_initiate(engine, peer, traffic);
+}
+
+/* No TUN device (not root, or --tun none): policy and SAs without I/O. */
+static int
+start_dataplane(struct event_base *base, const char *tun)
+{
+	static const struct dp_callbacks cb = {.acquire = on_acquire,
+	                                       .expire = on_expire};
+	struct dp_conf dc;
+
+	memset(&dc, 0, sizeof(dc));
+	dc.fwmark = 0x5ec0;
+	dc.table = 221;
+	if (tun == NULL || strcmp(tun, "none") == 0) {
+		dc.no_io = 1;
+	} else {
+		(void)snprintf(dc.tun_name, sizeof(dc.tun_name), "%s", tun);
+		dplane = dp_new(base, &dc, &cb, NULL);
+		if (dplane != NULL) {
+			gw_notice("dataplane on %s", dc.tun_name);
+			return 0;
+		}
+		gw_warn("dataplane without packet I/O: cannot open %s",
+		        dc.tun_name);
+		dc.no_io = 1;
+	}
+	dplane = dp_new(base, &dc, &cb, NULL);
+	return dplane != NULL ? 0 : -1;
+}
+
+static void defer_delete(uint32_t index, int child);
+
+/*
+ * Sync SAs with local interface (A): the ISAKMP SAs on an address of the
+ * interface that went down are deleted, and their IPsec SAs with them.
+ */
+static void
+on_link_down(void *arg, const char *ifname)
+{
+	const struct agent_row *g =
+	    agent_store_get(estore, AGENT_G_ipsecGlobals, 0);
+	struct agent_table *t = agent_store_table(estore, AGENT_G_ikeSaTable);
+	struct ifaddrs *all, *i;
+	size_t k;
+
+	(void)arg;
+	if (engine == NULL || g == NULL ||
+	    g->v[AGENT_C_ipsecGlobSyncSas].i != AGENT_E_ipsecGlobSyncSas_true ||
+	    getifaddrs(&all) < 0)
+		return;
+	for (i = all; i != NULL; i = i->ifa_next) {
+		uint32_t a;
+
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
+		    strcmp(i->ifa_name, ifname) != 0)
+			continue;
+		a = ntohl(((struct sockaddr_in *)(void *)i->ifa_addr)
+		              ->sin_addr.s_addr);
+		for (k = 0; k < t->n; k++)
+			if ((uint32_t)t->rows[k]->v[AGENT_C_ikeSaLocalIp].i ==
+			    a) {
+				gw_notice("%s went down: ISAKMP SA %d goes "
+				          "(sync SAs with local interface)",
+				          ifname, t->rows[k]->index);
+				defer_delete((uint32_t)t->rows[k]->index, 0);
+			}
+	}
+	freeifaddrs(all);
+}
+
+const struct dataplane *
+agent_engine_dp(void)
+{
+	return dplane;
+}
+
+static void
 push_all(void)
 {
 	struct agent_table *t =
@@ -296,19 +440,28 @@ push_all(void)
 	ike_engine_set_global(engine, &g);
 	for (i = 0; i < t->n; i++)
 		push_peer(t->rows[i]->index);
+	push_policy();
 }
 
 int
 agent_engine_start(struct agent_store *st, struct event_base *base,
-                   uint32_t bind, int ike_port, int natt_port)
+                   uint32_t bind, int ike_port, int natt_port, const char *tun)
 {
-	static const struct ike_callbacks cb = {on_sa_update, on_sa_delete,
-	                                        on_child_install,
-	                                        on_child_delete, on_peer_state};
+	static const struct ike_callbacks cb = {
+	    .sa_update = on_sa_update,
+	    .sa_delete = on_sa_delete,
+	    .child_install = on_child_install,
+	    .child_delete = on_child_delete,
+	    .peer_state = on_peer_state,
+	    .esp_rx = on_esp_rx,
+	};
 	struct ike_global_conf g;
 
 	estore = st;
 	ebase = base;
+	if (start_dataplane(base, tun) < 0)
+		return -1;
+	links = dp_link_watch_new(base, on_link_down, NULL);
 	agent_ike_global(st, &g);
 	engine = ike_engine_new(
 	    base, &g, bind, (uint16_t)(ike_port >= 0 ? ike_port : g.ike_port),
@@ -326,6 +479,10 @@ agent_engine_stop(void)
 {
 	ike_engine_free(engine);
 	engine = NULL;
+	dp_free(dplane);
+	dplane = NULL;
+	dp_link_watch_free(links);
+	links = NULL;
 }
 
 /*
@@ -378,6 +535,7 @@ agent_engine_changed(int gid, const struct agent_row *old_row,
 	switch (gid) {
 	case AGENT_G_ipsecPeerTable:
 		push_peer(r->index);
+		push_policy();
 		/* dialup and callback act once, when they are set. */
 		admin =
 		    new_row ? new_row->v[AGENT_C_ipsecPeerAdminStatus].i : 0;
@@ -401,6 +559,7 @@ agent_engine_changed(int gid, const struct agent_row *old_row,
 	case AGENT_G_ipsecTrafficTable:
 		if (r->v[AGENT_C_ipsecTrPeer].i > 0)
 			push_peer((int32_t)r->v[AGENT_C_ipsecTrPeer].i);
+		push_policy();
 		break;
 	default:
 		/* Profiles, proposals, lifetimes, globals: every peer. */

@@ -10,13 +10,19 @@
 struct event_base;
 
 /* ports < 0: from ipsecGlobIkePort / ipsecGlobNatTPort; 0: any free. */
+/* tun: the TUN device name, "none" or NULL: no packet I/O. */
 int agent_engine_start(struct agent_store *st, struct event_base *base,
-                       uint32_t bind, int ike_port, int natt_port);
+                       uint32_t bind, int ike_port, int natt_port,
+                       const char *tun);
 void agent_engine_stop(void);
 void agent_engine_changed(int gid, const struct agent_row *old_row,
                           const struct agent_row *new_row);
 
 /* IKE messages dropped as malformed; failed negotiations. */
 void agent_engine_counters(uint64_t *malformed, uint64_t *failed);
+
+/* The dataplane, for the counters agent_status.c serves. */
+struct dataplane;
+const struct dataplane *agent_engine_dp(void);
 
 #endif

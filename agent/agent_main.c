@@ -7,6 +7,7 @@
 #include "agent.h"
 #include "agent_engine.h"
 #include "agent_persist.h"
+#include "agent_pki.h"
 #include "agent_snmp.h"
 #include "agent_trap.h"
 
@@ -78,6 +79,7 @@ on_commit(void *arg, int gid, const struct agent_row *old_row,
 {
 	(void)arg;
 	agent_engine_changed(gid, old_row, new_row);
+	agent_pki_changed(gid, old_row, new_row);
 	if (gid == AGENT_G_ipsecGlobals && new_row != NULL &&
 	    (old_row == NULL || old_row->v[AGENT_C_ipsecGlobLogLevel].i !=
 	                            new_row->v[AGENT_C_ipsecGlobLogLevel].i)) {
@@ -187,7 +189,7 @@ start_ike(const struct agent_opts *o, struct agent_store *st,
 		return -1;
 	}
 	if (agent_engine_start(st, base, ntohl(a.s_addr), o->ike_port,
-	                       o->natt_port) < 0) {
+	                       o->natt_port, o->tun) < 0) {
 		gw_err("cannot start IKE (is another IKE daemon using UDP 500 "
 		       "or 4500?)");
 		return -1;
@@ -225,7 +227,8 @@ agent_main(const struct agent_opts *o)
 	malloc_trim(0);
 	agent_store_set_observer(st, on_commit, NULL);
 	base = event_base_new();
-	if (base == NULL || snmp_start(o, st) < 0 || start_ike(o, st, base) < 0)
+	if (base == NULL || agent_pki_start(st, base, o->state_dir) < 0 ||
+	    snmp_start(o, st) < 0 || start_ike(o, st, base) < 0)
 		goto out;
 	ev = agent_ev_new(base);
 	agent_trap_init(ev);
@@ -242,6 +245,7 @@ agent_main(const struct agent_opts *o)
 	rc = 0;
 out:
 	agent_engine_stop();
+	agent_pki_stop();
 	if (base != NULL) {
 		agent_snmp_unregister();
 		snmp_shutdown(APPNAME);

@@ -4,7 +4,9 @@
  * indices for scripts that create rows, and the initial state of read-only
  * columns of a new row until an engine reports on it.
  */
+#include "agent_dp.h"
 #include "agent_engine.h"
+#include "agent_pki.h"
 #include "agent_snmp.h"
 
 static void
@@ -74,6 +76,7 @@ refresh_stats(struct agent_store *st, struct agent_row *s)
 		}
 	}
 	refresh_sa_stats(st, s);
+	agent_dp_refresh_stats(agent_engine_dp(), s);
 	set_i(s, AGENT_C_ipsecStatsPeersTotal, (int64_t)peers->n);
 	set_i(s, AGENT_C_ipsecStatsPeersUp, up);
 	set_i(s, AGENT_C_ipsecStatsPeersDormant, dormant);
@@ -99,6 +102,15 @@ agent_status_refresh(struct agent_store *st, int gid)
 		      first_free(st, AGENT_G_ipsecPeerTable));
 		set_i(r, AGENT_C_ipsecGlobTrNextFree,
 		      first_free(st, AGENT_G_ipsecTrafficTable));
+		break;
+	case AGENT_G_ipsecSaTable:
+		agent_dp_refresh_sas(agent_engine_dp(), st);
+		break;
+	case AGENT_G_ipsecTrafficTable:
+		agent_dp_refresh_traffic(agent_engine_dp(), st);
+		break;
+	case AGENT_G_ipsecCertTable:
+		agent_pki_refresh(st, gid);
 		break;
 	default:
 		break;
@@ -130,8 +142,9 @@ agent_status_init_row(int gid, struct agent_row *r)
 		      AGENT_E_ipsecPeerOperStatus_dormant);
 		break;
 	case AGENT_G_ipsecKeyTable:
-		/* Key generation comes with the certificate engine. */
-		set_i(r, AGENT_C_ipsecKeyState, AGENT_E_ipsecKeyState_failed);
+		/* Until agent_pki.c has the key (agent_pki_key.c). */
+		set_i(r, AGENT_C_ipsecKeyState,
+		      AGENT_E_ipsecKeyState_generating);
 		break;
 	case AGENT_G_ipsecCertTable:
 		set_i(r, AGENT_C_ipsecCertState,

@@ -38,8 +38,11 @@ usage(FILE *f)
 	        "  --log-level LEVEL   err, warning, notice (default), info, "
 	        "debug\n"
 	        "  --snmp-debug        turn on Net-SNMP's debug output\n"
+	        "  --tun NAME          the tunnel device (default %s); none:\n"
+	        "                      no packet I/O (configuration only)\n"
 	        "  --help, --version\n",
-	        AGENT_DEFAULT_STATE_DIR, AGENT_DEFAULT_MASTER);
+	        AGENT_DEFAULT_STATE_DIR, AGENT_DEFAULT_MASTER,
+	        AGENT_DEFAULT_TUN);
 }
 
 int
@@ -55,6 +58,7 @@ main(int argc, char **argv)
 	    {"ike-bind", required_argument, NULL, 'b'},
 	    {"ike-port", required_argument, NULL, 'p'},
 	    {"natt-port", required_argument, NULL, 'n'},
+	    {"tun", required_argument, NULL, 't'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -65,6 +69,7 @@ main(int argc, char **argv)
 	    .log_level = -1, /* from ipsecGlobLogLevel */
 	    .ike_port = -1,
 	    .natt_port = -1,
+	    .tun = AGENT_DEFAULT_TUN,
 	};
 	char abs_dir[4096];
 	int c;
@@ -104,6 +109,9 @@ main(int argc, char **argv)
 			if (port_arg(optarg,
 			             c == 'p' ? &o.ike_port : &o.natt_port) < 0)
 				return 2;
+			break;
+		case 't':
+			o.tun = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -172,6 +172,24 @@ struct ike_child_sa {
 	uint16_t key_len; /* bytes used in each */
 };
 
+/*
+ * The algorithms of an SA pair as the crypto libraries name them, so that
+ * the dataplane needs no algorithm table of its own: cipher is an OpenSSL
+ * EVP name, "twofish-cbc" (libgcrypt) or "" (NULL, AH); digest an OpenSSL
+ * digest name for HMAC or "".  Lengths in bytes; enc_key_len includes the
+ * AEAD salt.  KEYMAT is enc_key_len then auth_key_len bytes.
+ */
+struct ike_child_alg {
+	char cipher[32];
+	uint8_t aead;
+	uint16_t block_len, iv_len, enc_key_len;
+	char digest[16];
+	uint16_t auth_key_len, icv_len;
+};
+
+/* Fills a for c; -1 if an algorithm is unknown. */
+int ike_child_alg(const struct ike_child_sa *c, struct ike_child_alg *a);
+
 /* An ISAKMP SA as the ikeSaTable shows it. */
 struct ike_sa_info {
 	uint32_t index;
@@ -205,6 +223,9 @@ struct ike_callbacks {
 	/* reason: why a negotiation failed, "" otherwise */
 	void (*peer_state)(void *arg, int32_t peer, int oper,
 	                   const char *reason);
+	/* ESP in UDP received on the NAT-T port (host order), or NULL. */
+	void (*esp_rx)(void *arg, uint32_t src, uint16_t sport, uint32_t dst,
+	               const uint8_t *data, size_t len);
 };
 
 struct ike_engine;

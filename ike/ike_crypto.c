@@ -273,6 +273,40 @@ ike_crypto_cipher_by_esp(uint16_t esp_id)
 	return NULL;
 }
 
+/*
+ * AES and Camellia are named by key size ("AES-%u-CBC"); the dataplane
+ * fetches the same names, so they are made in one place.  libgcrypt
+ * ciphers go by their descriptor name, NULL by "".
+ */
+void
+ike_crypto_cipher_libname(const struct ike_cipher_alg *alg, unsigned bits,
+                          char *out, size_t len)
+{
+	const struct cipher_impl *c = (const struct cipher_impl *)alg;
+	const char *pct;
+
+	if (c->lib == LIB_GCRYPT) {
+		(void)snprintf(out, len, "%s", alg->name);
+		return;
+	}
+	if (c->ossl == NULL) {
+		(void)snprintf(out, len, "%s", "");
+		return;
+	}
+	pct = strstr(c->ossl, "%u");
+	if (pct != NULL)
+		(void)snprintf(out, len, "%.*s%u%s", (int)(pct - c->ossl),
+		               c->ossl, bits, pct + 2);
+	else
+		(void)snprintf(out, len, "%s", c->ossl);
+}
+
+const char *
+ike_crypto_hash_libname(const struct ike_hash_alg *alg)
+{
+	return ((const struct hash_impl *)alg)->ossl;
+}
+
 const struct ike_cipher_alg *
 ike_crypto_cipher_by_name(const char *name)
 {
@@ -507,15 +541,9 @@ ossl_cipher_new(struct ike_cipher_ctx *c, const uint8_t *key, size_t keylen)
 {
 	char name[32];
 	EVP_CIPHER *cipher;
-	const char *pct = strstr(c->impl->ossl, "%u");
 
-	/* AES and Camellia are named by key size: "AES-%u-CBC". */
-	if (pct != NULL)
-		(void)snprintf(name, sizeof(name), "%.*s%u%s",
-		               (int)(pct - c->impl->ossl), c->impl->ossl,
-		               (unsigned)keylen * 8, pct + 2);
-	else
-		(void)snprintf(name, sizeof(name), "%s", c->impl->ossl);
+	ike_crypto_cipher_libname(&c->impl->alg, (unsigned)keylen * 8, name,
+	                          sizeof(name));
 	if ((cipher = EVP_CIPHER_fetch(NULL, name, NULL)) == NULL) {
 		ike_crypto_ossl_error(__func__, name);
 		return -1;

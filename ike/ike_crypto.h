@@ -99,6 +99,16 @@ const struct ike_cipher_alg *ike_crypto_cipher_by_esp(uint16_t esp_id);
 const struct ike_cipher_alg *ike_crypto_cipher_by_name(const char *name);
 const struct ike_cipher_alg *ike_crypto_cipher_at(size_t i);
 
+/*
+ * The name a library knows the algorithm by: an OpenSSL EVP cipher name
+ * for a key of bits ("AES-128-CBC"), the descriptor name for libgcrypt
+ * ciphers ("twofish-cbc"), "" for NULL; an OpenSSL digest name for hashes
+ * (NULL for libgcrypt-only hashes).
+ */
+void ike_crypto_cipher_libname(const struct ike_cipher_alg *alg, unsigned bits,
+                               char *out, size_t len);
+const char *ike_crypto_hash_libname(const struct ike_hash_alg *alg);
+
 /* 1 if bits is a key size the algorithm accepts, else 0. */
 int ike_crypto_cipher_key_ok(const struct ike_cipher_alg *alg, unsigned bits);
 

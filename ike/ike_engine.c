@@ -204,6 +204,52 @@ on_ike(void *arg, const struct ike_net_dgram *d)
 	reap(e);
 }
 
+/*
+ * "Trust ICMP messages" (A): a port or host unreachable that is the first
+ * answer to a new phase 1 ends that negotiation at once instead of after
+ * every retransmission.  Later ones, and all without the setting, are
+ * only logged: ICMP is easily forged.
+ */
+static void
+on_icmp(void *arg, const struct sockaddr_in *to, int code)
+{
+	struct ike_engine *e = arg;
+	struct ike_ph1 *sa;
+	const char *what = code == 3 ? "port" : code == 1 ? "host" : NULL;
+
+	if (what == NULL)
+		return;
+	for (sa = e->sas; sa != NULL; sa = sa->next) {
+		if (sa->remote.sin_addr.s_addr != to->sin_addr.s_addr ||
+		    (sa->state != IKE_SA_MM_I1 && sa->state != IKE_SA_AM_I1))
+			continue;
+		if (!e->g.trust_icmp) {
+			gw_info("ICMP %s unreachable from %s ignored (trust "
+			        "ICMP messages is off)",
+			        what, inet_ntoa(to->sin_addr));
+			return;
+		}
+		ike_sa_fail(sa,
+		            "ICMP %s unreachable as the first answer: "
+		            "nothing answers IKE at %s",
+		            what, inet_ntoa(to->sin_addr));
+		reap(e);
+		return;
+	}
+}
+
+/* ESP in UDP is the dataplane's; the engine only owns the socket. */
+static void
+on_esp(void *arg, const struct ike_net_dgram *d)
+{
+	struct ike_engine *e = arg;
+
+	if (e->cb.esp_rx != NULL)
+		e->cb.esp_rx(e->cb_arg, ntohl(d->remote.sin_addr.s_addr),
+		             ntohs(d->remote.sin_port),
+		             ntohl(d->local.sin_addr.s_addr), d->data, d->len);
+}
+
 struct ike_engine *
 ike_engine_new(struct event_base *base, const struct ike_global_conf *g,
                uint32_t bind, uint16_t port, uint16_t natt_port,
@@ -225,6 +271,8 @@ ike_engine_new(struct event_base *base, const struct ike_global_conf *g,
 	nc.port = port;
 	nc.natt_port = natt_port;
 	nc.ike_rx = on_ike;
+	nc.esp_rx = on_esp;
+	nc.icmp_rx = on_icmp;
 	nc.arg = e;
 	e->net = ike_net_new(base, &nc);
 	if (e->net == NULL) {
@@ -343,11 +391,32 @@ ike_engine_peer_remove(struct ike_engine *e, int32_t index)
 	reap(e);
 }
 
+/* A Quick Mode for traffic that we started and that is still running. */
+static int
+qm_running(const struct ike_ph1 *sa, int32_t traffic, time_t since)
+{
+	const struct ike_qm *qm;
+
+	for (qm = sa->qms; qm != NULL; qm = qm->next)
+		if (qm->initiator && !qm->done && !qm->gone &&
+		    qm->started > since &&
+		    (traffic <= 0 || qm->tr.index == traffic))
+			return 1;
+	return 0;
+}
+
+/*
+ * Dialup, callback, acquire and rekey all come here, and the dataplane
+ * repeats its acquire while a negotiation runs: a Quick Mode goes on the
+ * newest established ISAKMP SA, a phase 1 under way takes the request
+ * along, and nothing is started twice.
+ */
 int
 ike_engine_initiate(struct ike_engine *e, int32_t peer, int32_t traffic)
 {
 	struct ike_peer *p = ike_engine_peer(e, peer);
-	struct ike_ph1 *sa;
+	struct ike_ph1 *sa, *est = NULL, *nego = NULL;
+	time_t since = time(NULL) - (e->g.max_nego_s ? e->g.max_nego_s : 30);
 
 	if (p == NULL)
 		return -1;
@@ -355,9 +424,25 @@ ike_engine_initiate(struct ike_engine *e, int32_t peer, int32_t traffic)
 		gw_info("peer %d is blocked after a failed phase 1", peer);
 		return -1;
 	}
-	for (sa = e->sas; sa != NULL; sa = sa->next)
-		if (sa->peer == p && sa->state == IKE_SA_ESTABLISHED)
-			return ike_qm_start(sa, traffic);
+	for (sa = e->sas; sa != NULL; sa = sa->next) {
+		if (sa->peer != p || sa->state == IKE_SA_DEAD)
+			continue;
+		if (sa->state != IKE_SA_ESTABLISHED) {
+			nego = sa;
+			continue;
+		}
+		if (qm_running(sa, traffic, since))
+			return 0;
+		if (est == NULL || sa->established > est->established)
+			est = sa;
+	}
+	if (est != NULL)
+		return ike_qm_start(est, traffic);
+	if (nego != NULL) {
+		if (nego->initiator && nego->want_qm < 0)
+			nego->want_qm = traffic > 0 ? traffic : 0;
+		return 0;
+	}
 	if (p->conf.p1.mode == IKE_MODE_AGGRESSIVE ||
 	    p->conf.p1.mode == IKE_MODE_AGGRESSIVE_ONLY)
 		return ike_am_start(e, p, traffic);
@@ -386,9 +471,24 @@ ike_engine_delete_sa(struct ike_engine *e, uint32_t index)
 int
 ike_engine_delete_child(struct ike_engine *e, uint32_t index)
 {
-	(void)e;
-	(void)index;
-	return -1; /* comes with the dataplane */
+	struct ike_ph1 *sa;
+	struct ike_qm *qm;
+
+	for (sa = e->sas; sa != NULL; sa = sa->next)
+		for (qm = sa->qms; qm != NULL; qm = qm->next)
+			if (qm->done && qm->child.index == index) {
+				ike_info_delete_child(sa, qm->child.proto,
+				                      qm->child.spi_in);
+				gw_notice("peer %d: IPsec SA %u deleted, peer "
+				          "notified",
+				          qm->child.peer, index);
+				qm->done = 0;
+				qm->gone = 1;
+				if (e->cb.child_delete != NULL)
+					e->cb.child_delete(e->cb_arg, index);
+				return 0;
+			}
+	return -1;
 }
 
 uint16_t

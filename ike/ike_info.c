@@ -117,6 +117,26 @@ ike_info_delete(struct ike_ph1 *sa)
 	return info_finish(sa, &b, msgid, iv, hoff);
 }
 
+/*
+ * Tells the peer an IPsec SA pair is gone: the SPI of a Delete is the
+ * one the receiver of the Delete knows, our inbound SPI (RFC 2408 3.15).
+ */
+int
+ike_info_delete_child(struct ike_ph1 *sa, uint8_t proto, uint32_t spi_in)
+{
+	uint8_t iv[IKE_CRYPTO_BLOCK_MAX];
+	uint32_t spi = htonl(spi_in);
+	struct ike_buf b;
+	uint32_t msgid;
+	size_t hoff;
+
+	if (sa->state != IKE_SA_ESTABLISHED ||
+	    info_begin(sa, &b, &msgid, iv, &hoff) < 0)
+		return -1;
+	ike_build_delete(&b, IKE_DOI_IPSEC, proto, 4, (const uint8_t *)&spi, 1);
+	return info_finish(sa, &b, msgid, iv, hoff);
+}
+
 /* The peer deleted IPsec SAs: its SPIs are our outbound ones. */
 static void
 delete_children(struct ike_ph1 *sa, const struct ike_delete *dl)
@@ -139,6 +159,7 @@ delete_children(struct ike_ph1 *sa, const struct ike_delete *dl)
 				          "the peer",
 				          qm->child.peer, v);
 				qm->done = 0;
+				qm->gone = 1;
 				if (e->cb.child_delete != NULL)
 					e->cb.child_delete(e->cb_arg,
 					                   qm->child.index);

@@ -58,6 +58,9 @@ struct ike_qm {
 	uint32_t msgid;
 	int initiator;
 	int done;
+	int gone;       /* deleted after it was done */
+	time_t started; /* an unanswered one counts as running until
+	                   max_nego_s */
 	uint8_t iv[IKE_CRYPTO_BLOCK_MAX];
 	struct ike_traffic tr; /* selectors and phase 2 conf */
 	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
@@ -104,6 +107,8 @@ struct ike_ph1 {
 	struct ike_out out;
 	struct event *timer;  /* retransmission */
 	struct event *expire; /* lifetime / negotiation limit */
+	struct event *soft;   /* rekey before the lifetime ends */
+	struct event *natka;  /* NAT keepalives while we are behind a NAT */
 	struct event *dpd;    /* heartbeats (RFC 3706) */
 	time_t last_heard;    /* last message from the peer */
 	uint32_t dpd_seq;
@@ -211,12 +216,14 @@ void ike_info_notify_plain(struct ike_engine *e, const struct ike_net_dgram *d,
                            const struct ike_hdr *h, uint16_t type);
 void ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len);
 int ike_info_delete(struct ike_ph1 *sa);
+int ike_info_delete_child(struct ike_ph1 *sa, uint8_t proto, uint32_t spi_in);
 int ike_info_notify_data(struct ike_ph1 *sa, uint16_t type, const void *spi,
                          uint8_t spi_size, uint8_t proto, const void *data,
                          size_t len);
 
 /* ike_dpd.c */
 void ike_dpd_start(struct ike_ph1 *sa);
+void ike_natt_keepalive_start(struct ike_ph1 *sa);
 void ike_dpd_recv(struct ike_ph1 *sa, const struct ike_notify *n);
 
 /* ike_engine.c */

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int first_with_peer(const struct ike_ph1 *sa);
+
 static void
 p1_inputs(const struct ike_ph1 *sa, struct ike_keys_p1 *in)
 {
@@ -323,7 +325,8 @@ mm_i_recv4(struct ike_ph1 *sa, const struct ike_msg *m)
 		return;
 	}
 	ike_build_hash(&b, hash, sa->keys->len);
-	if (!sa->eng->g.no_initial_contact)
+	/* Not when rekeying: the peer would drop the SAs we still use. */
+	if (!sa->eng->g.no_initial_contact && first_with_peer(sa))
 		ike_build_notify(&b, IKE_DOI_IPSEC, IKE_PROTO_ISAKMP,
 		                 IKE_N_INITIAL_CONTACT, NULL, 0, NULL, 0);
 	ike_sa_set_state(sa, IKE_SA_MM_I3);
@@ -485,6 +488,19 @@ mm_r_recv3(struct ike_ph1 *sa, const struct ike_msg *m)
 		ike_natt_add_natd(sa, &b);
 	ike_sa_set_state(sa, IKE_SA_MM_R2);
 	ike_ph1_send(sa, &b, 0);
+}
+
+/* 1 if no other established ISAKMP SA with this peer exists. */
+static int
+first_with_peer(const struct ike_ph1 *sa)
+{
+	const struct ike_ph1 *o;
+
+	for (o = sa->eng->sas; o != NULL; o = o->next)
+		if (o != sa && o->peer == sa->peer &&
+		    o->state == IKE_SA_ESTABLISHED)
+			return 0;
+	return 1;
 }
 
 /*

@@ -2,12 +2,14 @@
  * ike_natt.c - NAT traversal in phase 1 (RFC 3947): the vendor IDs that
  * announce it, and the NAT-D payloads, hash(CKY-I | CKY-R | IP | Port),
  * that tell each side whether an address was rewritten on the way.  When
- * a NAT is found, both sides float to the NAT-T port after message 4.
+ * a NAT is found, both sides float to the NAT-T port after message 4, and
+ * the side behind the NAT keeps its mapping open with keepalives.
  */
 #include "ike_int.h"
 
 #include "common.h"
 
+#include <event2/event.h>
 #include <string.h>
 
 int
@@ -99,4 +101,37 @@ ike_natt_check(struct ike_ph1 *sa, const struct ike_msg *m)
 		        sa->index,
 		        sa->nat_local ? (sa->nat_remote ? "both" : "we are")
 		                      : "the peer is");
+}
+
+#define NATT_KEEPALIVE_S 20L
+
+static void
+on_keepalive(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_ph1 *sa = arg;
+	struct timeval tv = {NATT_KEEPALIVE_S, 0};
+
+	(void)fd;
+	(void)what;
+	if (sa->state != IKE_SA_ESTABLISHED)
+		return;
+	ike_net_keepalive(sa->eng->net, &sa->remote);
+	evtimer_add(sa->natka, &tv);
+}
+
+/*
+ * Behind a NAT, the mapping for UDP 4500 must not expire while the tunnel
+ * is idle: a one-octet keepalive every 20 s keeps it (RFC 3948 2.3).
+ */
+void
+ike_natt_keepalive_start(struct ike_ph1 *sa)
+{
+	struct timeval tv = {NATT_KEEPALIVE_S, 0};
+
+	if (!sa->nat_local || !sa->floated)
+		return;
+	if (sa->natka == NULL)
+		sa->natka = evtimer_new(sa->eng->base, on_keepalive, sa);
+	if (sa->natka != NULL)
+		evtimer_add(sa->natka, &tv);
 }

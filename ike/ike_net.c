@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/event.h>
+#include <linux/errqueue.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -58,6 +59,51 @@ deliver(struct ike_net *n, struct ike_net_dgram *d)
 	n->dropped++;
 }
 
+/*
+ * ICMP errors for our datagrams (IP_RECVERR): the engine decides whether to
+ * trust a port or host unreachable (advanced setting "trust ICMP").
+ */
+static void
+read_errors(struct ike_net *n, int fd)
+{
+	union {
+		struct cmsghdr hdr;
+		/* IP_PKTINFO comes along with the error. */
+		uint8_t buf[CMSG_SPACE(sizeof(struct sock_extended_err) +
+		                       sizeof(struct sockaddr_in)) +
+		            CMSG_SPACE(sizeof(struct in_pktinfo))];
+	} cbuf;
+	uint8_t data[64];
+	struct sockaddr_in to;
+	struct iovec iov = {data, sizeof(data)};
+	struct msghdr mh;
+	struct cmsghdr *c;
+
+	for (;;) {
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_name = &to;
+		mh.msg_namelen = sizeof(to);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cbuf.buf;
+		mh.msg_controllen = sizeof(cbuf.buf);
+		if (recvmsg(fd, &mh, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			return;
+		for (c = CMSG_FIRSTHDR(&mh); c != NULL;
+		     c = CMSG_NXTHDR(&mh, c)) {
+			struct sock_extended_err ee;
+
+			if (c->cmsg_level != IPPROTO_IP ||
+			    c->cmsg_type != IP_RECVERR)
+				continue;
+			memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+			if (ee.ee_origin == SO_EE_ORIGIN_ICMP &&
+			    ee.ee_type == 3 && n->conf.icmp_rx != NULL)
+				n->conf.icmp_rx(n->conf.arg, &to, ee.ee_code);
+		}
+	}
+}
+
 /* Reads one datagram with the address it was sent to (IP_PKTINFO). */
 static void
 on_read(evutil_socket_t fd, short what, void *arg)
@@ -75,6 +121,7 @@ on_read(evutil_socket_t fd, short what, void *arg)
 	ssize_t len;
 
 	(void)what;
+	read_errors(n, fd);
 	memset(&d, 0, sizeof(d));
 	mh.msg_name = &d.remote;
 	mh.msg_namelen = sizeof(d.remote);
@@ -126,6 +173,7 @@ sock_open(struct ike_net *n, struct event_base *base, int natt, uint16_t port)
 	if (setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) <
 	        0 ||
 	    setsockopt(s->fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
+	    setsockopt(s->fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one)) < 0 ||
 	    bind(s->fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
 	    getsockname(s->fd, (struct sockaddr *)&sin, &slen) < 0)
 		goto fail;

@@ -33,6 +33,8 @@ struct ike_net_conf {
 	uint16_t natt_port;   /* 4500; 0 picks a free port (tests) */
 	ike_net_rx_fn ike_rx; /* IKE messages from either port */
 	ike_net_rx_fn esp_rx; /* ESP in UDP from the NAT-T port, or NULL */
+	/* An ICMP destination unreachable (code) for a datagram we sent. */
+	void (*icmp_rx)(void *arg, const struct sockaddr_in *to, int code);
 	void *arg;
 };
 

@@ -18,6 +18,7 @@
 #include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct qm_id {
 	uint8_t type; /* enum ike_sel_type */
@@ -49,6 +50,7 @@ qm_new(struct ike_ph1 *sa, uint32_t msgid, int initiator)
 	qm->sa = sa;
 	qm->msgid = msgid;
 	qm->initiator = initiator;
+	qm->started = time(NULL);
 	if (ike_keys_phase2_iv(sa->keys, sa->iv, msgid, qm->iv) < 0 ||
 	    ike_crypto_random(&qm->child.spi_in, 4) < 0) {
 		free(qm);

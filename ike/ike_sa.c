@@ -19,6 +19,108 @@ static const char *const state_names[] = {
     "MM_I3", "AM_I1", "AM_R1", "ESTABLISHED", "DEAD",
 };
 
+struct retx {
+	struct ike_ph1 *sa;
+	struct ike_out *out;
+	struct event **timer;
+};
+
+/* The newest other established ISAKMP SA with the same peer, or NULL. */
+static struct ike_ph1 *
+successor(const struct ike_ph1 *sa)
+{
+	struct ike_ph1 *o, *best = NULL;
+
+	for (o = sa->eng->sas; o != NULL; o = o->next)
+		if (o != sa && o->peer == sa->peer && sa->peer != NULL &&
+		    o->state == IKE_SA_ESTABLISHED &&
+		    (best == NULL || o->established > best->established))
+			best = o;
+	return best;
+}
+
+/*
+ * A rekeyed ISAKMP SA hands its IPsec SAs to its successor: they keep
+ * carrying traffic until their own lifetimes end.  1 if there was one.
+ */
+static int
+adopt_children(struct ike_ph1 *sa)
+{
+	struct ike_ph1 *next = successor(sa);
+	struct ike_qm **pp = &sa->qms, **tail, *qm;
+	int moved = 0;
+
+	if (next == NULL)
+		return 0;
+	for (tail = &next->qms; *tail != NULL; tail = &(*tail)->next)
+		;
+	/* Only finished ones: a Quick Mode under way needs the old keys. */
+	while ((qm = *pp) != NULL) {
+		if (!qm->done) {
+			pp = &qm->next;
+			continue;
+		}
+		*pp = qm->next;
+		qm->next = NULL;
+		qm->sa = next;
+		if (qm->timer != NULL) {
+			struct retx *r = event_get_callback_arg(qm->timer);
+
+			r->sa = next;
+		}
+		*tail = qm;
+		tail = &qm->next;
+		moved++;
+	}
+	if (moved > 0)
+		gw_notice("ISAKMP SA %u: its %d IPsec SAs now belong to "
+		          "ISAKMP SA %u",
+		          sa->index, moved, next->index);
+	return 1;
+}
+
+/*
+ * Before the lifetime ends a new phase 1 is set up, by the initiator at
+ * 90 % and by the responder at 95 % (if the initiator did not), so that the
+ * tunnel never depends on a negotiation after the old SA is gone.
+ */
+static void
+on_soft(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_ph1 *sa = arg;
+	struct ike_peer *p = sa->peer;
+	const struct ike_ph1 *o;
+
+	(void)fd;
+	(void)what;
+	if (sa->state != IKE_SA_ESTABLISHED || p == NULL)
+		return;
+	for (o = sa->eng->sas; o != NULL; o = o->next)
+		if (o != sa && o->peer == p && o->state != IKE_SA_DEAD &&
+		    o->created >= sa->created)
+			return; /* already rekeyed */
+	gw_notice("ISAKMP SA %u: rekeying before its lifetime ends", sa->index);
+	if (p->conf.p1.mode == IKE_MODE_AGGRESSIVE ||
+	    p->conf.p1.mode == IKE_MODE_AGGRESSIVE_ONLY)
+		ike_am_start(sa->eng, p, -1);
+	else
+		ike_mm_start(sa->eng, p, -1);
+}
+
+static void
+arm_soft(struct ike_ph1 *sa)
+{
+	struct timeval tv = {0, 0};
+
+	if (sa->life_sec < 10)
+		return;
+	tv.tv_sec = (time_t)sa->life_sec * (sa->initiator ? 90 : 95) / 100;
+	if (sa->soft == NULL)
+		sa->soft = evtimer_new(sa->eng->base, on_soft, sa);
+	if (sa->soft != NULL)
+		evtimer_add(sa->soft, &tv);
+}
+
 /*
  * One timer per SA: until established it bounds the negotiation
  * (ipsecGlobMaxNegotiationTime), afterwards it is the hard lifetime.
@@ -33,6 +135,12 @@ on_expire(evutil_socket_t fd, short what, void *arg)
 	if (sa->state == IKE_SA_ESTABLISHED) {
 		gw_notice("ISAKMP SA %u: lifetime of %u s reached", sa->index,
 		          sa->life_sec);
+		if (adopt_children(sa)) {
+			ike_info_delete(sa);
+			ike_sa_set_state(sa, IKE_SA_DEAD);
+			ike_engine_reap(sa->eng);
+			return;
+		}
 		ike_info_delete(sa);
 		ike_sa_set_state(sa, IKE_SA_DEAD);
 		if (sa->peer != NULL && sa->eng->cb.peer_state != NULL)
@@ -170,9 +278,11 @@ ike_sa_set_state(struct ike_ph1 *sa, enum ike_sa_state st)
 	if (st == IKE_SA_ESTABLISHED) {
 		sa->established = time(NULL);
 		ike_dpd_start(sa);
+		ike_natt_keepalive_start(sa);
 		if (sa->expire != NULL)
 			evtimer_del(sa->expire);
 		arm_expire(sa, sa->life_sec);
+		arm_soft(sa);
 	}
 	ike_sa_report(sa);
 }
@@ -224,12 +334,6 @@ transmit(struct ike_ph1 *sa, const struct ike_out *o)
 	             o->len);
 }
 
-struct retx {
-	struct ike_ph1 *sa;
-	struct ike_out *out;
-	struct event **timer;
-};
-
 /* Resends the last message with doubling waits, then gives up. */
 static void
 on_retransmit(evutil_socket_t fd, short what, void *arg)
@@ -244,10 +348,15 @@ on_retransmit(evutil_socket_t fd, short what, void *arg)
 	if (r->out->data == NULL)
 		return;
 	if (r->out->tries >= g->max_retries) {
+		/* Without NAT-T a NAT on the path swallows ESP: say so. */
 		ike_sa_fail(sa,
 		            "no answer from the peer after %d "
-		            "retransmissions",
-		            r->out->tries);
+		            "retransmissions%s",
+		            r->out->tries,
+		            sa->peer != NULL && !sa->peer->conf.p1.natt
+		                ? " (NAT traversal is disabled: behind a NAT "
+		                  "only NAT-T carries IPsec)"
+		                : "");
 		return;
 	}
 	r->out->tries++;
@@ -335,9 +444,11 @@ ike_sa_free(struct ike_ph1 *sa)
 			*pp = sa->next;
 			break;
 		}
+	/* With a successor the IPsec SAs live on; else they go with it. */
+	if (sa->state == IKE_SA_DEAD)
+		adopt_children(sa);
 	while ((qm = sa->qms) != NULL) {
 		sa->qms = qm->next;
-		/* Until the dataplane keeps them, IPsec SAs go with phase 1. */
 		if (qm->done && e->cb.child_delete != NULL)
 			e->cb.child_delete(e->cb_arg, qm->child.index);
 		ike_qm_free(qm);
@@ -349,6 +460,10 @@ ike_sa_free(struct ike_ph1 *sa)
 		event_free(sa->expire);
 	if (sa->dpd != NULL)
 		event_free(sa->dpd);
+	if (sa->natka != NULL)
+		event_free(sa->natka);
+	if (sa->soft != NULL)
+		event_free(sa->soft);
 	ike_out_clear(&sa->out);
 	ike_dh_free(sa->dh);
 	ike_keys_free(sa->keys);

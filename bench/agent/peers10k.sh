@@ -18,7 +18,7 @@ agent=udp:127.0.0.1:$port
 S=(-v2c -c private -r2 -t10)
 
 start() {
-	"$gw" --foreground --state-dir "$t/state" --master "$agent" --ike-port 0 --natt-port 0 >>"$t/gw.log" 2>&1 &
+	"$gw" --foreground --state-dir "$t/state" --master "$agent" --ike-port 0 --natt-port 0 --tun none >>"$t/gw.log" 2>&1 &
 	pid=$!
 	for _ in $(seq 1 600); do
 		snmpget -v2c -c public -r0 -t1 "$agent" ipsecGlobEnable.0 >/dev/null 2>&1 && return 0

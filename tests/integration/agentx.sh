@@ -23,7 +23,7 @@ start_snmpd() {
 	fail "snmpd did not start"; cat "$T/snmpd.log"; exit 1
 }
 start_snmpd
-"$IPSECGWD" --foreground --state-dir "$T/state" --agentx "$T/agentx.sock" --ike-port 0 --natt-port 0 >>"$T/gw.log" 2>&1 &
+"$IPSECGWD" --foreground --state-dir "$T/state" --agentx "$T/agentx.sock" --ike-port 0 --natt-port 0 --tun none >>"$T/gw.log" 2>&1 &
 GW_PID=$!
 PIDS+=("$GW_PID")
 wait_ready

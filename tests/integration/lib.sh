@@ -33,7 +33,7 @@ start_gw() {
 	PORT=${PORT:-$(free_port)}
 	AGENT="udp:127.0.0.1:$PORT"
 	"$IPSECGWD" --foreground --state-dir "$dir" --master "$AGENT" \
-		--ike-port 0 --natt-port 0 "$@" \
+		--ike-port 0 --natt-port 0 --tun none "$@" \
 		>>"$T/gw.log" 2>&1 &
 	GW_PID=$!
 	PIDS+=("$GW_PID")

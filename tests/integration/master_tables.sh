@@ -77,8 +77,9 @@ expect_eq 50 "$(get ipsecTrOrder.20)" "order stored"
 
 # Keys, certificates, CRLs, servers, requests, ISDN dispatch.
 sset ipsecKeyRowStatus.1 i createAndGo ipsecKeyDescription.1 s "gw key" ipsecKeyLength.1 i 2048 && ok "key row"
-sset ipsecCertRowStatus.1 i createAndGo ipsecCertType.1 i ca ipsecCertDescription.1 s "test CA" && ok "certificate row"
-sset ipsecCrlRowStatus.1 i createAndGo ipsecCrlDescription.1 s "CA CRL" && ok "CRL row"
+# Without a certificate or CRL in them, these rows can only wait (pki.sh).
+sset ipsecCertRowStatus.1 i createAndWait ipsecCertType.1 i ca ipsecCertDescription.1 s "test CA" && ok "certificate row"
+sset ipsecCrlRowStatus.1 i createAndWait ipsecCrlDescription.1 s "CA CRL" && ok "CRL row"
 sset ipsecCertServerRowStatus.1 i createAndGo ipsecCertServerUrl.1 s "http://ca.example.net/crl" \
 	ipsecCertServerPreference.1 i 0 && ok "certificate server row"
 sset ipsecCertReqRowStatus.1 i createAndGo ipsecCertReqKey.1 i 1 ipsecCertReqSubject.1 s "CN=gw1,O=Example" \

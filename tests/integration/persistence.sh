@@ -59,7 +59,7 @@ stop_gw
 line=$(grep -n "^R ipsecPeerTable 1 " "$S/state.conf" | cut -d: -f1)
 sed -i "${line}s/ipsecPeerAdminStatus=1/ipsecPeerAdminStatus=77/" "$S/state.conf"
 sum=$(sha256sum <"$S/state.conf")
-if "$IPSECGWD" --foreground --state-dir "$S" --master "udp:127.0.0.1:$(free_port)" >"$T/bad.log" 2>&1; then
+if "$IPSECGWD" --foreground --state-dir "$S" --master "udp:127.0.0.1:$(free_port)" --tun none >"$T/bad.log" 2>&1; then
 	fail "ipsecgwd started with a damaged state file"
 else
 	if grep -q "state file $S/state.conf line $line: value out of range" "$T/bad.log"; then

@@ -8,7 +8,7 @@ rwuser ops priv
 EOC
 PORT=$(free_port)
 AGENT="udp:127.0.0.1:$PORT"
-"$IPSECGWD" --foreground --state-dir "$T/state" --master "$AGENT" --ike-port 0 --natt-port 0 >>"$T/gw.log" 2>&1 &
+"$IPSECGWD" --foreground --state-dir "$T/state" --master "$AGENT" --ike-port 0 --natt-port 0 --tun none >>"$T/gw.log" 2>&1 &
 GW_PID=$!
 PIDS+=("$GW_PID")
 V3=(-v3 -l authPriv -u ops -a SHA -A ops-auth-passphrase -x AES -X ops-priv-passphrase -r1 -t3)

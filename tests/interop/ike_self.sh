@@ -1,7 +1,8 @@
 # ipsecgwd against ipsecgwd, for the algorithms and groups charon does not
 # offer: Blowfish, CAST, Twofish, DES, Tiger, RIPEMD-160, MODP 768/1536/
 # 3072/4096, ECP 256/384, ESP NULL and AH.  Two daemons in two network
-# namespaces, both configured only through SNMP; A dials B for each combo.
+# namespaces, both configured only through SNMP; A dials B for each combo
+# and a ping crosses the tunnel both ways with the agreed algorithms.
 set -euo pipefail
 : "${IPSECGWD:?}" "${IPSECGW_TOP:?}" "${IPSECGW_IETF_MIBS:?}"
 source "$IPSECGW_TOP/tests/interop/netns.sh"
@@ -48,7 +49,19 @@ sset a ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 
 sset b ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
 	ipsecTrLocalAddress.10 a 10.96.2.0 ipsecTrLocalMaskLen.10 i 24 \
 	ipsecTrRemoteAddress.10 a 10.96.1.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
+for n in a b; do sset "$n" ipsecGlobEnable.0 i true; done
 ok "two gateways configured over SNMP"
+
+# ping_through LABEL [PING ARGS]: a ping from A's LAN address to B's.
+ping_through() {
+	local label=$1
+	shift
+	if ns_exec a ping -c 2 -i 0.2 -W 3 "$@" -I 10.96.1.1 10.96.2.1 >"$T/ping" 2>&1; then
+		ok "$label: ping through the tunnel"
+	else
+		fail "$label: no ping through the tunnel"; tail -3 "$T/ping"; tail -5 "$T/a.log"
+	fi
+}
 
 # phase 1 proposal (ikeProposalTable index of the first-start catalogue),
 # DH group, phase 2 proposal (ipsecProposalTable index), PFS group, label.
@@ -78,6 +91,7 @@ for c in "${combos[@]}"; do
 	done
 	if [ $up -eq 1 ] && ns_exec b snmpwalk -v2c -c public -Oqv "$AGENT" ipsecSaSpiIn | grep -q .; then
 		ok "$label"
+		ping_through "$label"
 	else
 		fail "$label: A $(get a ipsecPeerLastError.1) / B $(get b ipsecPeerLastError.1)"
 	fi
@@ -105,6 +119,8 @@ ipcomp_case() { # A_MODE B_MODE WANT_CEA LABEL
 		[ $up -eq 0 ] && [ -z "$cea" ] && ok "$4" || fail "$4: got a bundle '$cea'"
 	else
 		[ "$cea" = "$3" ] && ok "$4 (CEA $cea)" || fail "$4: CEA '$cea'"
+		# Compressible 1000-byte pings exercise deflate both ways.
+		ping_through "$4" -s 1000 -p 00
 	fi
 }
 ipcomp_case forceComp forceComp CE- "IPComp forced on both sides: ESP+IPComp bundle"

@@ -90,9 +90,9 @@ ports_and_marker(void **state)
 	struct event_base *b = event_base_new();
 	struct rx ra = {0}, rb = {0};
 	struct ike_net_conf ca = {
-	    {htonl(INADDR_LOOPBACK)}, 0, 0, on_ike, on_esp, &ra};
+	    {htonl(INADDR_LOOPBACK)}, 0, 0, on_ike, on_esp, NULL, &ra};
 	struct ike_net_conf cb = {
-	    {htonl(INADDR_LOOPBACK)}, 0, 0, on_ike, on_esp, &rb};
+	    {htonl(INADDR_LOOPBACK)}, 0, 0, on_ike, on_esp, NULL, &rb};
 	struct ike_net *a = ike_net_new(b, &ca), *bn = ike_net_new(b, &cb);
 	struct sockaddr_in to;
 	static const uint8_t ike[] = "an IKE message";
