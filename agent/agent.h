@@ -16,6 +16,11 @@ struct agent_opts {
 	int ike_port;         /* -1: ipsecGlobIkePort, 0: any free */
 	int natt_port;        /* -1: ipsecGlobNatTPort, 0: any free */
 	const char *tun;      /* TUN device, "none": no packet I/O */
+
+	/* The ISDN line "sim:PATH" (NULL: none) and the C5 script run before
+	 * each callback call (NULL: none). */
+	const char *isdn;
+	const char *isdn_prepare;
 };
 
 #define AGENT_DEFAULT_MASTER    "udp:127.0.0.1:1161"

@@ -8,6 +8,7 @@
 #include "agent_dp.h"
 #include "agent_engine.h"
 #include "agent_ike.h"
+#include "agent_isdn.h"
 #include "agent_trap.h"
 
 #include "common.h"
@@ -23,6 +24,7 @@
 static struct ike_engine *engine;
 static struct dataplane *dplane;
 static struct dp_link_watch *links;
+static struct event *alive_ev;
 static struct agent_store *estore;
 static struct event_base *ebase;
 static uint64_t failures;
@@ -291,6 +293,26 @@ on_peer_state(void *arg, int32_t peer, int oper, const char *reason)
 	}
 }
 
+/* Phase 2 failed: the reason goes to the row and ipsecPhase2Failure. */
+static void
+on_child_failed(void *arg, int32_t peer, int32_t traffic, const char *reason)
+{
+	struct agent_row *r =
+	    agent_store_get(estore, AGENT_G_ipsecPeerTable, peer);
+	char text[256];
+
+	(void)arg;
+	if (r == NULL)
+		return;
+	(void)snprintf(text, sizeof(text), "traffic entry %d: %s", traffic,
+	               reason);
+	agent_val_set_str(&r->v[AGENT_C_ipsecPeerLastError], text,
+	                  strnlen(text, 255));
+	r->v[AGENT_C_ipsecPeerFailures].i++;
+	failures++;
+	agent_trap_peer(AGENT_TRAP_PHASE2_FAILURE, r, text);
+}
+
 /* Pushes one peer (or removes it when gone or not active). */
 static void
 push_peer(int32_t index)
@@ -328,12 +350,16 @@ on_esp_rx(void *arg, uint32_t src, uint16_t sport, uint32_t dst,
 		dp_udp_rx(dplane, src, sport, dst, data, len);
 }
 
-/* A packet needs an SA: IKE sets one up (phase 1 first if needed). */
+/*
+ * A packet needs an SA: IKE sets one up (phase 1 first if needed), or
+ * for an active callback peer without SAs the ISDN callback makes the
+ * peer set it up (agent_isdn.c).
+ */
 static void
 on_acquire(void *arg, int32_t peer, int32_t traffic)
 {
 	(void)arg;
-	if (engine != NULL)
+	if (engine != NULL && !agent_isdn_acquire(peer))
 		ike_engine_initiate(engine, peer, traffic);
 }
 
@@ -352,6 +378,33 @@ on_expire(void *arg, uint32_t index, int32_t peer, int32_t traffic, int hard)
 			                   (int32_t)index);
 	} else
 		ike_engine_initiate(engine, peer, traffic);
+}
+
+/*
+ * Inbound traffic on an IPsec SA proves it alive: IKE's phase 2
+ * heartbeats only probe and expire SAs that carry nothing.
+ */
+static void
+on_alive_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent_table *t = agent_store_table(estore, AGENT_G_ipsecSaTable);
+	size_t i;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	for (i = 0; engine != NULL && dplane != NULL && i < t->n; i++) {
+		struct agent_row *r = t->rows[i];
+		struct dp_sa_stats st;
+		uint32_t left;
+
+		if (dp_sa_info(dplane, (uint32_t)r->index, &st, &left) < 0)
+			continue;
+		if ((int64_t)st.in_packets != r->v[AGENT_C_ipsecSaInPackets].i)
+			ike_engine_child_alive(engine, (uint32_t)r->index);
+		r->v[AGENT_C_ipsecSaInPackets].i = (int64_t)st.in_packets;
+		r->v[AGENT_C_ipsecSaInPackets].set = 1;
+	}
 }
 
 /* No TUN device (not root, or --tun none): policy and SAs without I/O. */
@@ -428,6 +481,12 @@ agent_engine_dp(void)
 	return dplane;
 }
 
+struct ike_engine *
+agent_engine_ike(void)
+{
+	return engine;
+}
+
 static void
 push_all(void)
 {
@@ -453,7 +512,9 @@ agent_engine_start(struct agent_store *st, struct event_base *base,
 	    .child_install = on_child_install,
 	    .child_delete = on_child_delete,
 	    .peer_state = on_peer_state,
+	    .child_failed = on_child_failed,
 	    .esp_rx = on_esp_rx,
+	    .token_check = agent_isdn_token_check,
 	};
 	struct ike_global_conf g;
 
@@ -462,6 +523,12 @@ agent_engine_start(struct agent_store *st, struct event_base *base,
 	if (start_dataplane(base, tun) < 0)
 		return -1;
 	links = dp_link_watch_new(base, on_link_down, NULL);
+	alive_ev = event_new(base, -1, EV_PERSIST, on_alive_timer, NULL);
+	if (alive_ev != NULL) {
+		struct timeval tv = {5, 0};
+
+		event_add(alive_ev, &tv);
+	}
 	agent_ike_global(st, &g);
 	engine = ike_engine_new(
 	    base, &g, bind, (uint16_t)(ike_port >= 0 ? ike_port : g.ike_port),
@@ -483,6 +550,9 @@ agent_engine_stop(void)
 	dplane = NULL;
 	dp_link_watch_free(links);
 	links = NULL;
+	if (alive_ev != NULL)
+		event_free(alive_ev);
+	alive_ev = NULL;
 }
 
 /*
@@ -542,7 +612,8 @@ agent_engine_changed(int gid, const struct agent_row *old_row,
 		if ((admin == AGENT_E_ipsecPeerAdminStatus_dialup ||
 		     admin == AGENT_E_ipsecPeerAdminStatus_callback) &&
 		    (old_row == NULL ||
-		     old_row->v[AGENT_C_ipsecPeerAdminStatus].i != admin))
+		     old_row->v[AGENT_C_ipsecPeerAdminStatus].i != admin) &&
+		    !agent_isdn_admin(r->index, admin))
 			ike_engine_initiate(engine, r->index, 0);
 		break;
 	case AGENT_G_ikeSaTable:

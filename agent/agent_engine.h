@@ -25,4 +25,8 @@ void agent_engine_counters(uint64_t *malformed, uint64_t *failed);
 struct dataplane;
 const struct dataplane *agent_engine_dp(void);
 
+/* The IKE engine, for the ISDN callback (agent_isdn.c); NULL if none. */
+struct ike_engine;
+struct ike_engine *agent_engine_ike(void);
+
 #endif

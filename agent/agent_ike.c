@@ -5,6 +5,9 @@
  * one says default too, from the built-in values below.
  */
 #include "agent_ike.h"
+#include "agent_pki.h"
+
+#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -440,6 +443,191 @@ copy_str(char *dst, const struct agent_val *v)
 	dst[n] = '\0';
 }
 
+/* DER blobs handed to ike_pki_new(), freed afterwards. */
+struct der_list {
+	struct ike_der *d;
+	uint8_t *flag; /* per blob: forced trusted */
+	size_t n;
+};
+
+static void
+der_push(struct der_list *l, X509 *x, uint8_t flag)
+{
+	unsigned char *der = NULL;
+	int n = x != NULL ? i2d_X509(x, &der) : -1;
+	struct ike_der *nd;
+	uint8_t *nf;
+
+	if (n > 0 && (nd = realloc(l->d, (l->n + 1) * sizeof(*nd))) != NULL) {
+		l->d = nd;
+		if ((nf = realloc(l->flag, l->n + 1)) != NULL) {
+			l->flag = nf;
+			nd[l->n].data = der;
+			nd[l->n].len = (size_t)n;
+			nf[l->n++] = flag;
+			der = NULL;
+		}
+	}
+	OPENSSL_free(der);
+	X509_free(x);
+}
+
+static void
+der_free(struct der_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		OPENSSL_free((void *)l->d[i].data);
+	free(l->d);
+	free(l->flag);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Every active peer certificate (K3), with its flag T. */
+static void
+peer_certs(struct agent_store *st, struct der_list *l)
+{
+	struct agent_table *t = agent_store_table(st, AGENT_G_ipsecCertTable);
+	const struct agent_group *g = &agent_mib_groups[AGENT_G_ipsecCertTable];
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct agent_row *r = t->rows[i];
+
+		if (agent_pki_is_active(r, g) &&
+		    r->v[AGENT_C_ipsecCertType].i == AGENT_E_ipsecCertType_peer)
+			der_push(l, agent_pki_cert_of_row(r),
+			         r->v[AGENT_C_ipsecCertForceTrusted].i ==
+			             AGENT_E_ipsecCertForceTrusted_true);
+	}
+}
+
+struct ca_fill {
+	struct agent_store *st;
+	struct der_list *l;
+};
+
+static void
+add_req_ca(void *arg, int32_t idx)
+{
+	struct ca_fill *f = arg;
+	const struct agent_row *r = row(f->st, AGENT_G_ipsecCertTable, idx);
+
+	if (r != NULL &&
+	    r->v[AGENT_C_ipsecCertType].i == AGENT_E_ipsecCertType_ca)
+		der_push(f->l, agent_pki_cert_of_row(r), 0);
+}
+
+/* The advanced settings (A) that concern certificates. */
+static unsigned
+pki_flags(struct agent_store *st)
+{
+	unsigned f = 0;
+
+	if (glob(st, AGENT_C_ipsecGlobIgnoreCrPayloads) ==
+	    AGENT_E_ipsecGlobIgnoreCrPayloads_true)
+		f |= IKE_PKI_IGNORE_CR;
+	if (glob(st, AGENT_C_ipsecGlobNoCrPayloads) ==
+	    AGENT_E_ipsecGlobNoCrPayloads_true)
+		f |= IKE_PKI_NO_CR;
+	if (glob(st, AGENT_C_ipsecGlobNoCertChains) ==
+	    AGENT_E_ipsecGlobNoCertChains_true)
+		f |= IKE_PKI_NO_CHAINS;
+	if (glob(st, AGENT_C_ipsecGlobNoCrls) == AGENT_E_ipsecGlobNoCrls_true)
+		f |= IKE_PKI_NO_CRLS;
+	if (glob(st, AGENT_C_ipsecGlobNoKeyHashPayloads) ==
+	    AGENT_E_ipsecGlobNoKeyHashPayloads_true)
+		f |= IKE_PKI_NO_KEY_HASH;
+	return f;
+}
+
+static void
+blobs(const struct agent_pki_blob *b, size_t n, struct ike_der *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[i].data = b[i].der;
+		out[i].len = b[i].len;
+	}
+}
+
+/*
+ * The certificate material of a peer whose profile authenticates with
+ * signatures or RSA encryption (I8): the own certificate and key of
+ * ikeProfileLocalCert, every CA certificate and CRL, the peer
+ * certificates, and ikeProfileCaCerts as the CAs our requests name.  The
+ * private key is only in memory that agent_pki_material_free() wipes and
+ * in the engine's parsed key.  NULL (logged) if unusable.
+ */
+static struct ike_pki *
+peer_pki(struct agent_store *st, int32_t peer, int64_t cert,
+         const struct agent_val *cas)
+{
+	struct agent_pki_material m;
+	struct ike_pki_conf pc;
+	struct der_list peers = {0}, req = {0};
+	struct ca_fill f = {st, &req};
+	struct ike_der *dc = NULL, *dl = NULL;
+	struct ike_pki *p = NULL;
+	char err[160];
+
+	if (cert <= 0 || cert > INT32_MAX ||
+	    agent_pki_own_material((int32_t)cert, &m) < 0) {
+		gw_warn("peer %d: ikeProfileLocalCert %lld is not an active "
+		        "own certificate with its key",
+		        peer, (long long)cert);
+		return NULL;
+	}
+	memset(&pc, 0, sizeof(pc));
+	dc = calloc(m.ncas + 1, sizeof(*dc));
+	dl = calloc(m.ncrls + 1, sizeof(*dl));
+	if (dc != NULL && dl != NULL) {
+		blobs(m.cas, m.ncas, dc);
+		blobs(m.crls, m.ncrls, dl);
+		peer_certs(st, &peers);
+		each_index(cas, add_req_ca, &f);
+		pc.cert = (struct ike_der){m.cert.der, m.cert.len};
+		pc.key = (struct ike_der){m.key.der, m.key.len};
+		pc.cas = dc;
+		pc.ncas = m.ncas;
+		pc.crls = dl;
+		pc.ncrls = m.ncrls;
+		pc.peers = peers.d;
+		pc.trusted = peers.flag;
+		pc.npeers = peers.n;
+		pc.req_cas = req.d;
+		pc.nreq_cas = req.n;
+		pc.flags = pki_flags(st);
+		p = ike_pki_new(&pc, err, sizeof(err));
+		if (p == NULL)
+			gw_warn("peer %d: certificate %lld unusable: %s", peer,
+			        (long long)cert, err);
+	}
+	free(dc);
+	free(dl);
+	der_free(&peers);
+	der_free(&req);
+	agent_pki_material_free(&m);
+	return p;
+}
+
+/* ikeProfileLocalCert and ikeProfileCaCerts of the peer's profile. */
+static struct ike_pki *
+profile_pki(struct agent_store *st, const struct agent_row *peer)
+{
+	int64_t def_idx = glob(st, AGENT_C_ipsecGlobDefaultIkeProfile);
+	int64_t idx = peer->v[AGENT_C_ipsecPeerIkeProfile].i;
+	const struct agent_row *def = row(st, AGENT_G_ikeProfileTable, def_idx);
+	const struct agent_row *p =
+	    row(st, AGENT_G_ikeProfileTable, idx ? idx : def_idx);
+
+	return peer_pki(st, peer->index,
+	                pick(p, def, AGENT_C_ikeProfileLocalCert, 0, 0),
+	                pick_list(p, def, AGENT_C_ikeProfileCaCerts));
+}
+
 int
 agent_ike_peer(struct agent_store *st, int32_t index, struct ike_peer_conf *c)
 {
@@ -459,13 +647,21 @@ agent_ike_peer(struct agent_store *st, int32_t index, struct ike_peer_conf *c)
 	if (c->psk_len > 0)
 		memcpy(c->psk, psk->s, c->psk_len);
 	phase1(st, p->v[AGENT_C_ipsecPeerIkeProfile].i, &c->p1);
-	return traffic(st, p, c);
+	if (c->p1.auth != IKE_AUTH_PSK)
+		c->pki = profile_pki(st, p);
+	if (traffic(st, p, c) < 0) {
+		ike_pki_unref(c->pki);
+		c->pki = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 void
 agent_ike_peer_free(struct ike_peer_conf *c)
 {
 	free(c->traffic);
+	ike_pki_unref(c->pki);    /* the engine keeps its own reference */
 	memset(c, 0, sizeof(*c)); /* also wipes the pre-shared key */
 }
 

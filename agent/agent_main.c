@@ -6,6 +6,7 @@
  */
 #include "agent.h"
 #include "agent_engine.h"
+#include "agent_isdn.h"
 #include "agent_persist.h"
 #include "agent_pki.h"
 #include "agent_snmp.h"
@@ -79,6 +80,7 @@ on_commit(void *arg, int gid, const struct agent_row *old_row,
 {
 	(void)arg;
 	agent_engine_changed(gid, old_row, new_row);
+	agent_isdn_changed(gid, old_row, new_row);
 	agent_pki_changed(gid, old_row, new_row);
 	if (gid == AGENT_G_ipsecGlobals && new_row != NULL &&
 	    (old_row == NULL || old_row->v[AGENT_C_ipsecGlobLogLevel].i !=
@@ -194,7 +196,8 @@ start_ike(const struct agent_opts *o, struct agent_store *st,
 		       "or 4500?)");
 		return -1;
 	}
-	return 0;
+	return agent_isdn_start(st, base, o->isdn, o->isdn_prepare,
+	                        ntohl(a.s_addr));
 }
 
 int
@@ -244,6 +247,7 @@ agent_main(const struct agent_opts *o)
 	event_base_dispatch(base);
 	rc = 0;
 out:
+	agent_isdn_stop();
 	agent_engine_stop();
 	agent_pki_stop();
 	if (base != NULL) {

@@ -40,6 +40,10 @@ usage(FILE *f)
 	        "  --snmp-debug        turn on Net-SNMP's debug output\n"
 	        "  --tun NAME          the tunnel device (default %s); none:\n"
 	        "                      no packet I/O (configuration only)\n"
+	        "  --isdn sim:PATH     ISDN line for the IPSec callback:\n"
+	        "                      isdnsim's socket (default: none)\n"
+	        "  --isdn-prepare FILE run before each callback call as\n"
+	        "                      FILE PEER NUMBER (C5)\n"
 	        "  --help, --version\n",
 	        AGENT_DEFAULT_STATE_DIR, AGENT_DEFAULT_MASTER,
 	        AGENT_DEFAULT_TUN);
@@ -59,6 +63,8 @@ main(int argc, char **argv)
 	    {"ike-port", required_argument, NULL, 'p'},
 	    {"natt-port", required_argument, NULL, 'n'},
 	    {"tun", required_argument, NULL, 't'},
+	    {"isdn", required_argument, NULL, 'i'},
+	    {"isdn-prepare", required_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -112,6 +118,12 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			o.tun = optarg;
+			break;
+		case 'i':
+			o.isdn = optarg;
+			break;
+		case 'P':
+			o.isdn_prepare = optarg;
 			break;
 		case 'h':
 			usage(stdout);

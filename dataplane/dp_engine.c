@@ -72,6 +72,7 @@ struct dataplane {
 	struct dp_route *routes;
 	size_t nroutes;
 	struct dp_stats st;
+	unsigned since_check; /* packets since the last lifetime check */
 	/* batch buffers */
 	uint8_t in[DP_BATCH][DP_PKT_MAX];
 	uint8_t out[DP_BATCH][DP_PKT_MAX + DP_SA_OVERHEAD];
@@ -277,6 +278,23 @@ dp_output(struct dataplane *dp, const uint8_t *pkt, size_t len)
 		acquire(dp, (size_t)pos, r, pkt, len);
 }
 
+static void check_lifetimes(struct dataplane *dp);
+
+/*
+ * At high rates a byte lifetime passes from soft to hard in well under the
+ * timer's second: every few hundred packets the lifetimes are checked on
+ * the packet path too, so the rekey starts in time.
+ */
+static void
+maybe_check(struct dataplane *dp, unsigned packets)
+{
+	dp->since_check += packets;
+	if (dp->since_check >= 256) {
+		dp->since_check = 0;
+		check_lifetimes(dp);
+	}
+}
+
 static void
 on_tun(evutil_socket_t fd, short what, void *arg)
 {
@@ -292,6 +310,7 @@ on_tun(evutil_socket_t fd, short what, void *arg)
 		dp_output(dp, dp->in[0], (size_t)n);
 	}
 	flush_out(dp);
+	maybe_check(dp, (unsigned)i);
 }
 
 /* ---- input ---- */
@@ -370,6 +389,8 @@ on_raw(evutil_socket_t fd, short what, void *arg)
 		}
 		input(dp, dp->in[i], m[i].msg_len, 0);
 	}
+	if (n > 0)
+		maybe_check(dp, (unsigned)n);
 }
 
 void
@@ -380,26 +401,47 @@ dp_udp_rx(struct dataplane *dp, uint32_t src, uint16_t sport, uint32_t dst,
 	(void)sport;
 	(void)dst;
 	input(dp, data, len, 1);
+	maybe_check(dp, 1);
 }
 
 /* ---- lifetimes ---- */
 
+static int
+superseded(const struct dataplane *dp, const struct dp_slot *s)
+{
+	size_t i;
+
+	for (i = 0; i < dp->nsas; i++)
+		if (dp->sas[i]->conf.peer == s->conf.peer &&
+		    dp->sas[i]->conf.traffic == s->conf.traffic &&
+		    dp->sas[i]->seq > s->seq)
+			return 1;
+	return 0;
+}
+
 static void
 on_timer(evutil_socket_t fd, short what, void *arg)
 {
-	struct dataplane *dp = arg;
+	(void)fd;
+	(void)what;
+	check_lifetimes(arg);
+}
+
+static void
+check_lifetimes(struct dataplane *dp)
+{
 	time_t now = time(NULL);
 	size_t i = 0;
 
-	(void)fd;
-	(void)what;
 	while (i < dp->nsas) {
 		struct dp_slot *s = dp->sas[i];
 		enum dp_life l = dp_sa_life(s->sa, now);
 		uint32_t index = s->conf.index;
 		int32_t peer = s->conf.peer, traffic = s->conf.traffic;
 
-		if (l == DP_LIFE_SOFT && dp->cb.expire != NULL)
+		/* An SA already replaced by a newer one needs no rekey. */
+		if (l == DP_LIFE_SOFT && dp->cb.expire != NULL &&
+		    !superseded(dp, s))
 			dp->cb.expire(dp->arg, index, peer, traffic, 0);
 		if (l == DP_LIFE_HARD) {
 			gw_info("IPsec SA %u: hard lifetime reached", index);

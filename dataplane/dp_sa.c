@@ -173,7 +173,7 @@ dp_sa_life(struct dp_sa *sa, time_t now)
 	if (sa->soft_sent)
 		return DP_LIFE_OK;
 	if ((slim != 0 && age >= slim - slim / 10) ||
-	    (blim != 0 && bytes >= blim - blim / 10) ||
+	    (blim != 0 && bytes >= blim - blim / 5) ||
 	    sa->seq_out >= SEQ_SOFT) {
 		sa->soft_sent = 1;
 		return DP_LIFE_SOFT;

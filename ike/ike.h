@@ -129,6 +129,10 @@ struct ike_peer_conf {
 	struct ike_p1_conf p1;
 	struct ike_traffic *traffic; /* protect entries, in order */
 	size_t ntraffic;
+	/* Certificates for DSS/RSA signatures and RSA encryption (I4, I8):
+	 * NULL with pre-shared keys.  ike_engine_peer_set() takes its own
+	 * reference; the caller keeps (and drops) the one it made. */
+	struct ike_pki *pki;
 };
 
 /* Global engine settings (ipsecGlobals). */
@@ -223,9 +227,21 @@ struct ike_callbacks {
 	/* reason: why a negotiation failed, "" otherwise */
 	void (*peer_state)(void *arg, int32_t peer, int oper,
 	                   const char *reason);
+	/* A Quick Mode for the peer's traffic entry failed (phase 2). */
+	void (*child_failed)(void *arg, int32_t peer, int32_t traffic,
+	                     const char *reason);
 	/* ESP in UDP received on the NAT-T port (host order), or NULL. */
 	void (*esp_rx)(void *arg, uint32_t src, uint16_t sport, uint32_t dst,
 	               const uint8_t *data, size_t len);
+	/*
+	 * IPSec callback (C4 step 6): a Main Mode message 1 from from (host
+	 * order) returned a callback token.  0 with *peer if we issued it to
+	 * that peer and it is still good (it is then used up); -1 with the
+	 * reason in why otherwise.  NULL: tokens are ignored.
+	 */
+	int (*token_check)(void *arg, const uint8_t *token, size_t len,
+	                   uint32_t from, int32_t *peer, char *why,
+	                   size_t whylen);
 };
 
 struct ike_engine;
@@ -251,10 +267,69 @@ void ike_engine_peer_remove(struct ike_engine *e, int32_t index);
  * (0: its first protect entry): dialup, callback and acquire use it.
  */
 int ike_engine_initiate(struct ike_engine *e, int32_t peer, int32_t traffic);
+/*
+ * IPSec callback (C4 step 5): the peer called us over ISDN and gave its
+ * address addr (host order; 0: keep the one it gave last) and a token of
+ * len octets (0: none).  Unless SAs to the peer exist, phase 1 starts to
+ * that address and Main Mode message 1 returns the token in a vendor ID
+ * (docs/isdn.md); traffic as for ike_engine_initiate(), -1: phase 1
+ * only.  The address stays the peer's address for later setups while
+ * ipsecPeerAddress is empty or cannot be resolved.
+ */
+#define IKE_CB_TOKEN_MIN 8
+#define IKE_CB_TOKEN_MAX 16
+int ike_engine_callback(struct ike_engine *e, int32_t peer, uint32_t addr,
+                        const uint8_t *token, size_t len, int32_t traffic);
 /* Deletes one ISAKMP SA or IPsec SA pair by its table index. */
 int ike_engine_delete_sa(struct ike_engine *e, uint32_t index);
 int ike_engine_delete_child(struct ike_engine *e, uint32_t index);
+/* The dataplane saw inbound traffic on the IPsec SA (phase 2 heartbeats). */
+void ike_engine_child_alive(struct ike_engine *e, uint32_t index);
 uint16_t ike_engine_port(const struct ike_engine *e, int natt);
 uint64_t ike_engine_malformed(const struct ike_engine *e);
+
+/*
+ * Certificate material for phase 1 authentication with signatures or RSA
+ * encryption (I4, I8, K), as DER.  ike_pki_new() parses and keeps its own
+ * copies, so the caller may free (and cleanse) its buffers afterwards.
+ */
+struct ike_der {
+	const uint8_t *data;
+	size_t len;
+};
+
+/* Advanced settings (A) that concern certificates. */
+#define IKE_PKI_IGNORE_CR   0x01 /* act as if the peer sent no CR */
+#define IKE_PKI_NO_CR       0x02 /* send no CR payloads */
+#define IKE_PKI_NO_CHAINS   0x04 /* send only our own certificate */
+#define IKE_PKI_NO_CRLS     0x08 /* send no CRLs */
+#define IKE_PKI_NO_KEY_HASH 0x10 /* RSA encryption without HASH(1) */
+
+struct ike_pki_conf {
+	struct ike_der cert;       /* our own certificate */
+	struct ike_der key;        /* its private key (PKCS#8 or PKCS#1) */
+	const struct ike_der *cas; /* trusted CA certificates */
+	size_t ncas;
+	const struct ike_der *crls;
+	size_t ncrls;
+	/* Peer certificates (K3): used when a peer sends none, and for RSA
+	 * encryption; trusted[i] (may be NULL) skips the chain check (T). */
+	const struct ike_der *peers;
+	const uint8_t *trusted;
+	size_t npeers;
+	/* The CAs our certificate requests name; none: every CA. */
+	const struct ike_der *req_cas;
+	size_t nreq_cas;
+	unsigned flags; /* IKE_PKI_* */
+};
+
+struct ike_pki;
+
+/* Parses c; NULL with the reason in err (no key material in it). */
+struct ike_pki *ike_pki_new(const struct ike_pki_conf *c, char *err,
+                            size_t errlen);
+struct ike_pki *ike_pki_ref(struct ike_pki *p);
+/* Drops a reference; the last one frees (the private key is cleansed). */
+void ike_pki_unref(struct ike_pki *p);
 
 #endif

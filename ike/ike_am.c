@@ -1,15 +1,19 @@
 /*
- * ike_am.c - Aggressive Mode (RFC 2409 section 5.4) with pre-shared keys:
+ * ike_am.c - Aggressive Mode (RFC 2409 section 5.4); with pre-shared keys:
  *
  *   I: HDR, SA, KE, Ni, IDii, VID             ->
  *        <- R: HDR, SA, KE, Nr, IDir, HASH_R, VID, NAT-D, NAT-D
  *   I: HDR*, HASH_I, NAT-D, NAT-D             ->
+ *
+ * With signatures both first messages may carry CR payloads and [CERT],
+ * SIG_x replace HASH_x (ike_auth.c).
  *
  * Three messages, identities in clear: the responder finds the peer by
  * its ID (ipsecPeerIds), which is what dynamic addresses with pre-shared
  * keys need.  Message 3 is encrypted and, behind a NAT, already goes to
  * the NAT-T port, as strongSwan does.
  */
+#include "ike_cert.h"
 #include "ike_int.h"
 
 #include "common.h"
@@ -20,15 +24,27 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* AM1 after KE: Ni, IDii, [CR], or with RSA encryption [HASH(1)],
+ * <IDii_b>, <Ni_b>; IDii_b is kept for HASH_I / SIG_I. */
+static int
+am_i_id_nonce(struct ike_ph1 *sa, struct ike_buf *b)
+{
+	if (ike_auth_pke(sa))
+		return ike_auth_pke_build(sa, b);
+	if (ike_build_nonce(b, sa->ni, sa->ni_len) < 0 ||
+	    ike_ph1_build_id(sa, b, sa->idi_b, &sa->idi_len) < 0)
+		return -1;
+	return ike_auth_add_cr(sa, b);
+}
+
 int
 ike_am_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic)
 {
 	struct ike_ph1 *sa;
 	struct ike_buf b;
-	size_t off;
 
 	sa = ike_ph1_initiator_new(e, p, traffic, IKE_XCHG_AGGRESSIVE);
-	if (sa == NULL)
+	if (sa == NULL || ike_auth_check_conf(sa) < 0)
 		return -1;
 	sa->group = p->conf.p1.group;
 	if (sa->local.sin_addr.s_addr == INADDR_ANY) {
@@ -49,13 +65,17 @@ ike_am_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic)
 		return -1;
 	}
 	ike_ph1_header(sa, &b);
-	ike_p1_build_sa(sa, &b);
+	if (ike_p1_build_sa(sa, &b) < 0) {
+		ike_buf_free(&b);
+		ike_sa_fail(sa, "no phase 1 proposal fits the authentication "
+		                "method (DSS signatures need SHA1)");
+		return -1;
+	}
 	ike_build_ke(&b, sa->gxi, sa->gxi_len);
-	ike_build_nonce(&b, sa->ni, sa->ni_len);
-	ike_ph1_build_id(sa, &b, &off);
-	/* HASH_I will need IDii_b. */
-	sa->idi_len = b.len - off;
-	memcpy(sa->idi_b, b.data + off, sa->idi_len);
+	if (am_i_id_nonce(sa, &b) < 0) {
+		ike_buf_free(&b);
+		return -1;
+	}
 	return ike_ph1_initiate(sa, &b, IKE_SA_AM_I1);
 }
 
@@ -63,9 +83,9 @@ static void
 am_i_recv2(struct ike_ph1 *sa, const struct ike_msg *m)
 {
 	const struct ike_pld *s = ike_pld_get(m, IKE_PLD_SA, 0);
-	uint8_t hash[IKE_CRYPTO_HASH_MAX];
 	struct ike_buf b;
 	uint16_t group = sa->group;
+	int rc;
 
 	if (s == NULL ||
 	    ike_p1_accept_reply(sa, ike_pld_body(m, s), s->len) != 0 ||
@@ -75,6 +95,9 @@ am_i_recv2(struct ike_ph1 *sa, const struct ike_msg *m)
 	}
 	memcpy(sa->rcookie, m->hdr.rcookie, IKE_COOKIE_LEN);
 	sa->natt = sa->peer->conf.p1.natt && ike_natt_vid_seen(m);
+	if (ike_auth_pke(sa) && ike_auth_pke_take(sa, m) < 0)
+		return;
+	ike_auth_take_cr(sa, m);
 	if (ike_ph1_take_ke(sa, m) < 0) {
 		ike_sa_fail(sa, "bad key exchange or nonce in message 2");
 		return;
@@ -83,17 +106,93 @@ am_i_recv2(struct ike_ph1 *sa, const struct ike_msg *m)
 		return;
 	ike_natt_check(sa, m);
 	ike_ph1_float(sa);
-	if (ike_ph1_auth_hash(sa, 1, sa->idi_b, sa->idi_len, hash) < 0) {
-		ike_sa_fail(sa, "cannot compute HASH_I");
+	ike_ph1_header(sa, &b);
+	rc = ike_auth_add_proof(sa, &b, 1, sa->idi_b, sa->idi_len);
+	if (rc < 0) {
+		ike_buf_free(&b);
 		return;
 	}
-	ike_ph1_header(sa, &b);
-	ike_build_hash(&b, hash, sa->keys->len);
 	if (sa->natt)
 		ike_natt_add_natd(sa, &b);
 	ike_ph1_send(sa, &b, 1);
 	ike_out_clear(&sa->out);
 	ike_ph1_established(sa);
+}
+
+/*
+ * The peer of an AM1: the one whose ipsecPeerIds has the ID, else the one
+ * with the sender's address.  With RSA encryption the ID is ciphertext
+ * (idtext says so), so only the address finds the peer.
+ */
+static struct ike_peer *
+am_peer(struct ike_engine *e, const struct ike_net_dgram *d,
+        const struct ike_msg *m, char *idtext, size_t n, int *id_ok)
+{
+	const struct ike_pld *id = ike_pld_get(m, IKE_PLD_ID, 0);
+	struct ike_peer *p = NULL;
+
+	*id_ok = ike_ph1_id_text(ike_pld_body(m, id), id->len, idtext, n) == 0;
+	if (*id_ok)
+		p = ike_auth_peer_by_id(e, ike_pld_body(m, id), id->len);
+	else
+		snprintf(idtext, n, "(encrypted)");
+	if (p == NULL)
+		p = ike_engine_peer_by_addr(e, &d->remote);
+	return p;
+}
+
+/* AM2 after SA and KE: Nr, IDir, [CERT], SIG_R (or HASH_R), [CR]; with
+ * RSA encryption <IDir_b>, <Nr_b>, HASH_R. */
+static int
+am_r_auth(struct ike_ph1 *sa, struct ike_buf *b)
+{
+	uint8_t id[IKE_ID_BODY_MAX];
+	size_t len = 0;
+
+	if (ike_auth_pke(sa))
+		return ike_auth_pke_build(sa, b) < 0 ||
+		               ike_auth_add_proof(sa, b, 0, sa->idr_b,
+		                                  sa->idr_len) < 0
+		           ? -1
+		           : 0;
+	if (ike_build_nonce(b, sa->nr, sa->nr_len) < 0 ||
+	    ike_ph1_build_id(sa, b, id, &len) < 0 ||
+	    ike_auth_add_proof(sa, b, 0, id, len) < 0)
+		return -1;
+	return ike_auth_add_cr(sa, b);
+}
+
+/* The initiator's ID (kept for HASH_I / SIG_I) and nonce. */
+static int
+am_r_take(struct ike_ph1 *sa, const struct ike_msg *m, const char *idtext)
+{
+	const struct ike_pld *id = ike_pld_get(m, IKE_PLD_ID, 0);
+	const char *ids = sa->peer->conf.ids;
+
+	if (ike_auth_pke(sa)) {
+		if (ike_auth_pke_take(sa, m) < 0)
+			return -1;
+	} else {
+		snprintf(sa->remote_id, sizeof(sa->remote_id), "%s", idtext);
+		if (id->len > sizeof(sa->idi_b)) {
+			ike_sa_fail(sa, "ID payload too long");
+			return -1;
+		}
+		memcpy(sa->idi_b, ike_pld_body(m, id), id->len);
+		sa->idi_len = id->len;
+		if (ids[0] != '\0' &&
+		    !ike_cert_id_in_list(sa->idi_b, sa->idi_len, ids)) {
+			ike_sa_fail(sa, "peer ID %s is not in ipsecPeerIds",
+			            sa->remote_id);
+			return -1;
+		}
+	}
+	ike_auth_take_cr(sa, m);
+	if (ike_ph1_make_ke(sa) < 0 || ike_ph1_take_ke(sa, m) < 0) {
+		ike_sa_fail(sa, "bad key exchange or nonce in message 1");
+		return -1;
+	}
+	return 0;
 }
 
 /* Responder: AM1 from a peer found by its ID (else by its address). */
@@ -102,23 +201,21 @@ ike_am_respond(struct ike_engine *e, const struct ike_net_dgram *d,
                const struct ike_msg *m)
 {
 	const struct ike_pld *s = ike_pld_get(m, IKE_PLD_SA, 0);
-	const struct ike_pld *id = ike_pld_get(m, IKE_PLD_ID, 0);
 	char idtext[IKE_CONF_STR];
 	struct ike_peer *p = NULL;
 	struct ike_ph1 *sa;
 	struct ike_buf b;
-	uint8_t hash[IKE_CRYPTO_HASH_MAX];
-	size_t off;
+	int id_ok = 0;
 
-	if (s == NULL || id == NULL ||
-	    ike_ph1_id_text(ike_pld_body(m, id), id->len, idtext,
-	                    sizeof(idtext)) < 0) {
+	if (s == NULL || ike_pld_get(m, IKE_PLD_ID, 0) == NULL) {
 		e->malformed++;
 		return NULL;
 	}
-	p = ike_engine_peer_by_id(e, idtext);
-	if (p == NULL)
-		p = ike_engine_peer_by_addr(e, &d->remote);
+	p = am_peer(e, d, m, idtext, sizeof(idtext), &id_ok);
+	if (!id_ok && (p == NULL || p->conf.p1.auth != IKE_AUTH_RSA_ENC)) {
+		e->malformed++;
+		return NULL;
+	}
 	if (p == NULL || p->conf.admin == 2 ||
 	    p->conf.p1.mode == IKE_MODE_MAIN_ONLY) {
 		gw_notice("Aggressive Mode from %s (ID %s) refused: %s",
@@ -135,29 +232,20 @@ ike_am_respond(struct ike_engine *e, const struct ike_net_dgram *d,
 	sa = ike_ph1_respond_new(e, d, m, p, IKE_XCHG_AGGRESSIVE);
 	if (sa == NULL)
 		return NULL;
-	if (ike_ph1_make_ke(sa) < 0 || ike_ph1_take_ke(sa, m) < 0) {
-		ike_sa_fail(sa, "bad key exchange or nonce in message 1");
-		return sa;
+	if (ike_auth_check_conf(sa) < 0) {
+		ike_info_notify_plain(e, d, &m->hdr,
+		                      IKE_N_AUTHENTICATION_FAILED);
+		return NULL;
 	}
-	snprintf(sa->remote_id, sizeof(sa->remote_id), "%s", idtext);
-	/* HASH_I covers IDii_b: keep it until message 3. */
-	if (id->len > sizeof(sa->idi_b)) {
-		ike_sa_fail(sa, "ID payload too long");
+	if (am_r_take(sa, m, idtext) < 0)
 		return sa;
-	}
-	memcpy(sa->idi_b, ike_pld_body(m, id), id->len);
-	sa->idi_len = id->len;
 	ike_ph1_header(sa, &b);
 	ike_p1_build_reply_sa(sa, &b);
 	ike_build_ke(&b, sa->gxr, sa->gxr_len);
-	ike_build_nonce(&b, sa->nr, sa->nr_len);
-	ike_ph1_build_id(sa, &b, &off);
-	if (ike_ph1_auth_hash(sa, 0, b.data + off, b.len - off, hash) < 0) {
+	if (am_r_auth(sa, &b) < 0) {
 		ike_buf_free(&b);
-		ike_sa_fail(sa, "cannot compute HASH_R");
 		return sa;
 	}
-	ike_build_hash(&b, hash, sa->keys->len);
 	if (sa->natt) {
 		ike_natt_add_vids(&b);
 		ike_natt_add_natd(sa, &b);
@@ -174,16 +262,8 @@ static void
 am_r_recv3(struct ike_ph1 *sa, const struct ike_net_dgram *d,
            const struct ike_msg *m)
 {
-	const struct ike_pld *h = ike_pld_get(m, IKE_PLD_HASH, 0);
-	uint8_t want[IKE_CRYPTO_HASH_MAX];
-
-	if (h == NULL || h->len != sa->keys->len ||
-	    ike_ph1_auth_hash(sa, 1, sa->idi_b, sa->idi_len, want) < 0 ||
-	    !ike_crypto_ct_equal(want, ike_pld_body(m, h), h->len)) {
-		ike_sa_fail(sa, "authentication failed: the pre-shared keys "
-		                "differ (HASH_I mismatch)");
+	if (ike_auth_check_proof(sa, m, 1, sa->idi_b, sa->idi_len) < 0)
 		return;
-	}
 	ike_natt_check(sa, m);
 	/* The initiator may already use the NAT-T port for message 3. */
 	sa->remote = d->remote;

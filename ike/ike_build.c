@@ -494,6 +494,22 @@ ike_build_id(struct ike_buf *b, uint8_t id_type, uint8_t proto, uint16_t port,
 }
 
 int
+ike_build_pke(struct ike_buf *b, uint8_t type, const void *data, size_t len)
+{
+	size_t off = 0;
+
+	if (type != IKE_PLD_ID && type != IKE_PLD_NONCE)
+		return FAIL(b, "%s: payload type %u is not ID/NONCE", __func__,
+		            type);
+	if (len == 0 || len > IKE_PLD_MAX_LEN - IKE_GEN_LEN)
+		return FAIL(b, "%s: %zu octets of ciphertext", __func__, len);
+	if (pld_begin(b, type, &off) < 0 || put(b, data, len) < 0)
+		return -1;
+	put16_at(b, off + 2, b->len - off);
+	return 0;
+}
+
+int
 ike_build_cert(struct ike_buf *b, uint8_t type, uint8_t encoding,
                const void *data, size_t len)
 {

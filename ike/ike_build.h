@@ -97,6 +97,10 @@ int ike_build_natoa(struct ike_buf *b, uint8_t type, uint8_t id_type,
                     const void *addr, size_t len);
 int ike_build_id(struct ike_buf *b, uint8_t id_type, uint8_t proto,
                  uint16_t port, const void *data, size_t len);
+/* An ID or NONCE payload whose body is RSA ciphertext (RFC 2409 5.2):
+ * only its length is checked, the decoder's IKE_PLD_F_PKE reads it. */
+int ike_build_pke(struct ike_buf *b, uint8_t type, const void *data,
+                  size_t len);
 /* type IKE_PLD_CERT or IKE_PLD_CR. */
 int ike_build_cert(struct ike_buf *b, uint8_t type, uint8_t encoding,
                    const void *data, size_t len);

@@ -170,7 +170,13 @@ on_ike(void *arg, const struct ike_net_dgram *d)
 			reap(e);
 			return;
 		}
-		if (p1 && ike_pld_parse(&m, d->data, d->len) == IKE_PLD_OK) {
+		/* Aggressive Mode with RSA encryption: ID and nonce are
+		 * ciphertext (RFC 2409 5.2); ike_am_respond() checks them. */
+		if (p1 &&
+		    (ike_pld_parse(&m, d->data, d->len) == IKE_PLD_OK ||
+		     (m.hdr.exchange == IKE_XCHG_AGGRESSIVE &&
+		      ike_pld_parse_flags(&m, d->data, d->len, IKE_PLD_F_PKE) ==
+		          IKE_PLD_OK))) {
 			if (m.hdr.exchange == IKE_XCHG_IDPROT)
 				ike_mm_respond(e, d, &m);
 			else
@@ -299,6 +305,7 @@ ike_engine_free(struct ike_engine *e)
 		if (p->unblock != NULL)
 			event_free(p->unblock);
 		free(p->traffic);
+		ike_pki_unref(p->conf.pki);
 		ike_crypto_cleanse(p, sizeof(*p));
 		free(p);
 	}
@@ -357,6 +364,8 @@ ike_engine_peer_set(struct ike_engine *e, const struct ike_peer_conf *c)
 		e->peers = p;
 	}
 	free(p->traffic);
+	ike_pki_ref(c->pki); /* before the old one goes: it may be the same */
+	ike_pki_unref(p->conf.pki);
 	p->conf = *c;
 	p->traffic = t;
 	p->conf.traffic = t;
@@ -386,6 +395,7 @@ ike_engine_peer_remove(struct ike_engine *e, int32_t index)
 	if (p->unblock != NULL)
 		event_free(p->unblock);
 	free(p->traffic);
+	ike_pki_unref(p->conf.pki);
 	ike_crypto_cleanse(p, sizeof(*p));
 	free(p);
 	reap(e);
@@ -489,6 +499,20 @@ ike_engine_delete_child(struct ike_engine *e, uint32_t index)
 				return 0;
 			}
 	return -1;
+}
+
+void
+ike_engine_child_alive(struct ike_engine *e, uint32_t index)
+{
+	struct ike_ph1 *sa;
+	struct ike_qm *qm;
+
+	for (sa = e->sas; sa != NULL; sa = sa->next)
+		for (qm = sa->qms; qm != NULL; qm = qm->next)
+			if (qm->done && qm->child.index == index) {
+				qm->alive = time(NULL);
+				return;
+			}
 }
 
 uint16_t

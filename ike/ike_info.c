@@ -167,6 +167,18 @@ delete_children(struct ike_ph1 *sa, const struct ike_delete *dl)
 	}
 }
 
+/* The Quick Mode we started that waits for its answer, if any. */
+static struct ike_qm *
+pending_qm(const struct ike_ph1 *sa)
+{
+	struct ike_qm *qm;
+
+	for (qm = sa->qms; qm != NULL; qm = qm->next)
+		if (qm->initiator && !qm->done && !qm->gone)
+			return qm;
+	return NULL;
+}
+
 /* Received Informational: verify HASH(1), then act on N and D. */
 void
 ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len)
@@ -216,13 +228,25 @@ ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len)
 	for (i = 0; i < ike_pld_count(&m, IKE_PLD_NOTIFY); i++) {
 		const struct ike_pld *p = ike_pld_get(&m, IKE_PLD_NOTIFY, i);
 		struct ike_notify n;
+		struct ike_qm *q;
 
 		if (ike_pld_notify(ike_pld_body(&m, p), p->len, &n) !=
 		    IKE_PLD_OK)
 			continue;
 		if (n.type == IKE_N_R_U_THERE || n.type == IKE_N_R_U_THERE_ACK)
 			ike_dpd_recv(sa, &n);
-		else
+		else if (n.type < 8192 && sa->state != IKE_SA_ESTABLISHED &&
+		         sa->state != IKE_SA_DEAD) {
+			/* Phase 1 refused, e.g. our certificate. */
+			ike_sa_fail(sa, "the peer refused phase 1: %s",
+			            ike_pld_err_str((enum ike_pld_err)n.type));
+			break;
+		} else if (n.type < 8192 && (q = pending_qm(sa)) != NULL) {
+			q->gone = 1; /* finished, unsuccessfully */
+			ike_qm_failed(sa, q->tr.index,
+			              "Quick Mode refused by the peer: %s",
+			              ike_pld_err_str((enum ike_pld_err)n.type));
+		} else
 			gw_info("ISAKMP SA %u: peer notified %u", sa->index,
 			        n.type);
 	}

@@ -28,6 +28,14 @@ struct ike_peer {
 	time_t blocked_until;
 	struct event *unblock;
 	struct ike_engine *eng;
+	/* IPSec callback (ike_cbk.c): the address the peer gave in its last
+	 * callback (network order, 0: none), whether the phase 1 being
+	 * started answers that callback, and the token its message 1
+	 * returns. */
+	uint32_t cb_addr;
+	int cb_pending;
+	uint8_t cb_token[IKE_CB_TOKEN_MAX];
+	size_t cb_token_len;
 	struct ike_peer *next;
 };
 
@@ -61,6 +69,7 @@ struct ike_qm {
 	int gone;       /* deleted after it was done */
 	time_t started; /* an unanswered one counts as running until
 	                   max_nego_s */
+	time_t alive;   /* last inbound traffic or heartbeat (phase 2) */
 	uint8_t iv[IKE_CRYPTO_BLOCK_MAX];
 	struct ike_traffic tr; /* selectors and phase 2 conf */
 	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
@@ -111,12 +120,17 @@ struct ike_ph1 {
 	struct event *natka;  /* NAT keepalives while we are behind a NAT */
 	struct event *dpd;    /* heartbeats (RFC 3706) */
 	time_t last_heard;    /* last message from the peer */
+	struct event *hb2;    /* phase 2 heartbeats of its IPsec SAs */
 	uint32_t dpd_seq;
 	uint32_t last_rx; /* hash of the last message taken */
 	time_t created, established;
 	struct ike_qm *qms;
 	int want_qm; /* traffic index to start QM for */
 	struct ike_ph1 *next;
+	/* Signatures and RSA encryption (ike_auth.c). */
+	int cr_seen;                     /* the peer sent a CR payload */
+	uint8_t idr_b[IKE_CONF_STR + 8]; /* IDir_b, RSA encryption */
+	size_t idr_len;
 };
 
 struct ike_engine {
@@ -153,6 +167,12 @@ int ike_crypt_decrypt(struct ike_ph1 *sa, uint8_t *iv, const uint8_t *pkt,
                       size_t len, uint8_t **plain, size_t *plain_len);
 int ike_crypt_setup(struct ike_ph1 *sa);
 
+/* ike_cbk.c: the IPSec callback's side of Main Mode. */
+int ike_cbk_remote(const struct ike_peer *p, struct sockaddr_in *out);
+int ike_cbk_add_vid(const struct ike_peer *p, struct ike_buf *b);
+int ike_cbk_responder_peer(struct ike_engine *e, const struct ike_net_dgram *d,
+                           const struct ike_msg *m, struct ike_peer **out);
+
 /* ike_natt.c */
 int ike_natt_add_vids(struct ike_buf *b);
 int ike_natt_vid_seen(const struct ike_msg *m);
@@ -172,7 +192,9 @@ void ike_ph1_header(struct ike_ph1 *sa, struct ike_buf *b);
 int ike_ph1_send(struct ike_ph1 *sa, struct ike_buf *b, int enc);
 int ike_ph1_make_ke(struct ike_ph1 *sa);
 int ike_ph1_take_ke(struct ike_ph1 *sa, const struct ike_msg *m);
-int ike_ph1_build_id(struct ike_ph1 *sa, struct ike_buf *b, size_t *off);
+#define IKE_ID_BODY_MAX (IKE_CONF_STR + 8) /* our ID payload bodies */
+int ike_ph1_build_id(struct ike_ph1 *sa, struct ike_buf *b, uint8_t *id,
+                     size_t *len);
 int ike_ph1_auth_hash(struct ike_ph1 *sa, int initiator, const uint8_t *id_b,
                       size_t id_len, uint8_t *out);
 int ike_ph1_verify_auth(struct ike_ph1 *sa, const struct ike_msg *m,
@@ -223,8 +245,29 @@ int ike_info_notify_data(struct ike_ph1 *sa, uint16_t type, const void *spi,
 
 /* ike_dpd.c */
 void ike_dpd_start(struct ike_ph1 *sa);
+void ike_dpd_p2_start(struct ike_ph1 *sa);
 void ike_natt_keepalive_start(struct ike_ph1 *sa);
+void ike_qm_failed(struct ike_ph1 *sa, int32_t traffic, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void ike_dpd_recv(struct ike_ph1 *sa, const struct ike_notify *n);
+
+/* ike_auth.c: what depends on the authentication method (I4). */
+enum ike_keys_auth ike_auth_family(const struct ike_ph1 *sa);
+int ike_auth_pke(const struct ike_ph1 *sa);
+int ike_auth_check_conf(struct ike_ph1 *sa);
+int ike_auth_id_body(struct ike_ph1 *sa, uint8_t *body, size_t cap,
+                     size_t *len);
+int ike_auth_add_cr(struct ike_ph1 *sa, struct ike_buf *b);
+void ike_auth_take_cr(struct ike_ph1 *sa, const struct ike_msg *m);
+int ike_auth_add_proof(struct ike_ph1 *sa, struct ike_buf *b, int initiator,
+                       const uint8_t *id_b, size_t id_len);
+int ike_auth_check_proof(struct ike_ph1 *sa, const struct ike_msg *m,
+                         int from_initiator, const uint8_t *id_b,
+                         size_t id_len);
+int ike_auth_pke_build(struct ike_ph1 *sa, struct ike_buf *b);
+int ike_auth_pke_take(struct ike_ph1 *sa, const struct ike_msg *m);
+struct ike_peer *ike_auth_peer_by_id(struct ike_engine *e, const uint8_t *id,
+                                     size_t len);
 
 /* ike_engine.c */
 struct ike_peer *ike_engine_peer_by_addr(struct ike_engine *e,

@@ -1,15 +1,20 @@
 /*
- * ike_mm.c - Main Mode (ID Protect, RFC 2409 section 5) with pre-shared
- * keys, as initiator and as responder:
+ * ike_mm.c - Main Mode (ID Protect, RFC 2409 section 5), as initiator and
+ * as responder; with pre-shared keys:
  *
  *   I: HDR, SA, VID                 ->  <- R: HDR, SA, VID
  *   I: HDR, KE, Ni, NAT-D, NAT-D    ->  <- R: HDR, KE, Nr, NAT-D, NAT-D
  *   I: HDR*, IDii, HASH_I [, N(IC)] ->  <- R: HDR*, IDir, HASH_R
  *
+ * With signatures CR payloads go with KE and [CERT], SIG_x replace HASH_x;
+ * with RSA encryption ID and nonce go encrypted with KE and messages 5
+ * and 6 carry HASH_x alone (ike_auth.c has what differs).
+ *
  * When NAT-D shows a NAT (RFC 3947), messages 5 and 6 and everything after
  * them use the NAT-T port.  A responder answers a retransmitted request
  * with its last answer; an initiator retransmits until answered.
  */
+#include "ike_cert.h"
 #include "ike_int.h"
 
 #include "common.h"
@@ -29,9 +34,11 @@ p1_inputs(const struct ike_ph1 *sa, struct ike_keys_p1 *in)
 	const uint8_t *gxy = ike_dh_secret(sa->dh, &glen);
 
 	memset(in, 0, sizeof(*in));
-	in->auth = IKE_KEYS_AUTH_PSK;
-	in->psk.base = sa->peer->conf.psk;
-	in->psk.len = sa->peer->conf.psk_len;
+	in->auth = ike_auth_family(sa);
+	if (in->auth == IKE_KEYS_AUTH_PSK) {
+		in->psk.base = sa->peer->conf.psk;
+		in->psk.len = sa->peer->conf.psk_len;
+	}
 	in->ni.base = sa->ni;
 	in->ni.len = sa->ni_len;
 	in->nr.base = sa->nr;
@@ -65,7 +72,10 @@ ike_ph1_make_ke(struct ike_ph1 *sa)
 	return ike_crypto_random(n, IKE_NONCE_LEN);
 }
 
-/* The peer's KE and nonce; then g^xy and every phase 1 key. */
+/*
+ * The peer's KE and nonce (with RSA encryption ike_auth_pke_take() has
+ * decrypted the nonce already); then g^xy and every phase 1 key.
+ */
 int
 ike_ph1_take_ke(struct ike_ph1 *sa, const struct ike_msg *m)
 {
@@ -73,15 +83,19 @@ ike_ph1_take_ke(struct ike_ph1 *sa, const struct ike_msg *m)
 	const struct ike_pld *no = ike_pld_get(m, IKE_PLD_NONCE, 0);
 	uint8_t *g = sa->initiator ? sa->gxr : sa->gxi;
 	uint8_t *n = sa->initiator ? sa->nr : sa->ni;
+	int pke = ike_auth_pke(sa);
 	struct ike_keys_p1 in;
 
-	if (ke == NULL || no == NULL || ke->len > IKE_DH_MAX ||
-	    no->len > IKE_NONCE_MAX)
+	if (ke == NULL || ke->len > IKE_DH_MAX ||
+	    (!pke && (no == NULL || no->len < IKE_NONCE_MIN ||
+	              no->len > IKE_NONCE_MAX)))
 		return -1;
 	memcpy(g, ike_pld_body(m, ke), ke->len);
 	*(sa->initiator ? &sa->gxr_len : &sa->gxi_len) = ke->len;
-	memcpy(n, ike_pld_body(m, no), no->len);
-	*(sa->initiator ? &sa->nr_len : &sa->ni_len) = no->len;
+	if (!pke) {
+		memcpy(n, ike_pld_body(m, no), no->len);
+		*(sa->initiator ? &sa->nr_len : &sa->ni_len) = no->len;
+	}
 	if (ike_dh_derive(sa->dh, ike_pld_body(m, ke), ke->len) < 0)
 		return -1;
 	sa->keys = ike_keys_new(ike_crypto_hash_by_ike(sa->hash),
@@ -94,33 +108,27 @@ ike_ph1_take_ke(struct ike_ph1 *sa, const struct ike_msg *m)
 	return ike_crypt_setup(sa);
 }
 
-/* Our identity: the configured local ID, else our address. */
+/*
+ * Our identity (ike_auth_id_body()) as an ID payload; its body is copied
+ * to id (IKE_ID_BODY_MAX octets) for HASH_x / SIG_x.  -1 (SA failed) if
+ * it cannot be made.
+ */
 int
-ike_ph1_build_id(struct ike_ph1 *sa, struct ike_buf *b, size_t *off)
+ike_ph1_build_id(struct ike_ph1 *sa, struct ike_buf *b, uint8_t *id,
+                 size_t *len)
 {
-	const char *id = sa->peer->conf.p1.local_id;
-	struct in_addr a;
-
-	if (id[0] == '\0' || inet_pton(AF_INET, id, &a) == 1) {
-		if (id[0] == '\0')
-			a = sa->local.sin_addr;
-		ike_build_id(b, IKE_ID_IPV4_ADDR, 0, 0, &a.s_addr, 4);
-		snprintf(sa->local_id, sizeof(sa->local_id), "%s",
-		         inet_ntoa(a));
-	} else if (strncmp(id, "keyid:", 6) == 0) {
-		ike_build_id(b, IKE_ID_KEY_ID, 0, 0, id + 6, strlen(id + 6));
-		snprintf(sa->local_id, sizeof(sa->local_id), "%s", id);
-	} else {
-		ike_build_id(b,
-		             strchr(id, '@') ? IKE_ID_USER_FQDN : IKE_ID_FQDN,
-		             0, 0, id, strlen(id));
-		snprintf(sa->local_id, sizeof(sa->local_id), "%s", id);
+	if (ike_auth_id_body(sa, id, IKE_ID_BODY_MAX, len) < 0) {
+		ike_sa_fail(sa, "the local ID '%s' cannot be sent",
+		            sa->peer->conf.p1.local_id);
+		return -1;
 	}
-	*off = ike_buf_last_body(b);
-	return b->err ? -1 : 0;
+	return ike_build_payload(b, IKE_PLD_ID, id, *len);
 }
 
-/* An ID payload as text: a.b.c.d, an FQDN, user@fqdn or keyid:TEXT. */
+/*
+ * An ID payload as text: a.b.c.d, an FQDN, user@fqdn, keyid:TEXT or a DN
+ * as "CN=gw1, O=Example".
+ */
 int
 ike_ph1_id_text(const uint8_t *body, size_t len, char *out, size_t n)
 {
@@ -136,6 +144,8 @@ ike_ph1_id_text(const uint8_t *body, size_t len, char *out, size_t n)
 		snprintf(out, n, "%s", inet_ntoa(a));
 		return 0;
 	}
+	if (id.type == IKE_ID_DER_ASN1_DN)
+		return ike_cert_dn_text(id.data, id.len, out, n);
 	k = id.len < n - 7 ? id.len : n - 7;
 	snprintf(out, n, "%s%.*s", id.type == IKE_ID_KEY_ID ? "keyid:" : "",
 	         (int)k, (const char *)id.data);
@@ -146,22 +156,13 @@ ike_ph1_id_text(const uint8_t *body, size_t len, char *out, size_t n)
 static int
 check_id(struct ike_ph1 *sa, const uint8_t *body, size_t len)
 {
-	const char *ids = sa->peer->conf.ids, *p;
-	size_t n;
+	const char *ids = sa->peer->conf.ids;
 
 	if (ike_ph1_id_text(body, len, sa->remote_id, sizeof(sa->remote_id)) <
 	    0)
 		return -1;
-	if (ids[0] == '\0')
+	if (ids[0] == '\0' || ike_cert_id_in_list(body, len, ids))
 		return 0;
-	for (p = ids; *p != '\0';) {
-		n = strcspn(p, ",");
-		if (n == strlen(sa->remote_id) &&
-		    strncmp(p, sa->remote_id, n) == 0)
-			return 0;
-		p += n;
-		p += *p == ',';
-	}
 	return 1;
 }
 
@@ -216,7 +217,7 @@ ike_ph1_initiator_new(struct ike_engine *e, struct ike_peer *p, int32_t traffic,
 	sa->peer = p;
 	sa->xchg = xchg;
 	sa->want_qm = traffic;
-	if (ike_engine_resolve(p->conf.address, &sa->remote) < 0) {
+	if (ike_cbk_remote(p, &sa->remote) < 0) {
 		ike_sa_fail(sa, "cannot resolve the peer address '%s'",
 		            p->conf.address);
 		return NULL;
@@ -254,11 +255,48 @@ ike_mm_start(struct ike_engine *e, struct ike_peer *p, int32_t traffic)
 	struct ike_buf b;
 
 	sa = ike_ph1_initiator_new(e, p, traffic, IKE_XCHG_IDPROT);
-	if (sa == NULL)
+	if (sa == NULL || ike_auth_check_conf(sa) < 0)
 		return -1;
 	ike_ph1_header(sa, &b);
-	ike_p1_build_sa(sa, &b);
+	if (ike_p1_build_sa(sa, &b) < 0) {
+		ike_buf_free(&b);
+		ike_sa_fail(sa, "no phase 1 proposal fits the authentication "
+		                "method (DSS signatures need SHA1)");
+		return -1;
+	}
+	ike_cbk_add_vid(p, &b); /* IPSec callback token, if answering one */
 	return ike_ph1_initiate(sa, &b, IKE_SA_MM_I1);
+}
+
+/* Messages 3 and 4 after KE: the nonce and CR payloads, or with RSA
+ * encryption the encrypted ID and nonce. */
+static int
+add_nonce(struct ike_ph1 *sa, struct ike_buf *b)
+{
+	if (ike_auth_pke(sa))
+		return ike_auth_pke_build(sa, b);
+	ike_build_nonce(b, sa->initiator ? sa->ni : sa->nr,
+	                sa->initiator ? sa->ni_len : sa->nr_len);
+	return ike_auth_add_cr(sa, b);
+}
+
+/*
+ * Message 5 or 6: our ID and its proof (HASH_x or [CERT], SIG_x); with
+ * RSA encryption HASH_x alone over the ID sent encrypted before.
+ */
+static int
+add_auth(struct ike_ph1 *sa, struct ike_buf *b)
+{
+	uint8_t id[IKE_ID_BODY_MAX];
+	size_t len = 0;
+
+	if (ike_auth_pke(sa))
+		return ike_auth_add_proof(
+		    sa, b, sa->initiator, sa->initiator ? sa->idi_b : sa->idr_b,
+		    sa->initiator ? sa->idi_len : sa->idr_len);
+	if (ike_ph1_build_id(sa, b, id, &len) < 0)
+		return -1;
+	return ike_auth_add_proof(sa, b, sa->initiator, id, len);
 }
 
 static void
@@ -285,7 +323,10 @@ mm_i_recv2(struct ike_ph1 *sa, const struct ike_msg *m)
 	}
 	ike_ph1_header(sa, &b);
 	ike_build_ke(&b, sa->gxi, sa->gxi_len);
-	ike_build_nonce(&b, sa->ni, sa->ni_len);
+	if (add_nonce(sa, &b) < 0) {
+		ike_buf_free(&b);
+		return;
+	}
 	if (sa->natt)
 		ike_natt_add_natd(sa, &b);
 	ike_sa_set_state(sa, IKE_SA_MM_I2);
@@ -306,10 +347,11 @@ ike_ph1_float(struct ike_ph1 *sa)
 static void
 mm_i_recv4(struct ike_ph1 *sa, const struct ike_msg *m)
 {
-	uint8_t hash[IKE_CRYPTO_HASH_MAX];
 	struct ike_buf b;
-	size_t off, len;
 
+	if (ike_auth_pke(sa) && ike_auth_pke_take(sa, m) < 0)
+		return;
+	ike_auth_take_cr(sa, m);
 	if (ike_ph1_take_ke(sa, m) < 0) {
 		ike_sa_fail(sa, "bad key exchange or nonce in message 4");
 		return;
@@ -317,14 +359,10 @@ mm_i_recv4(struct ike_ph1 *sa, const struct ike_msg *m)
 	ike_natt_check(sa, m);
 	ike_ph1_float(sa);
 	ike_ph1_header(sa, &b);
-	ike_ph1_build_id(sa, &b, &off);
-	len = b.len - off;
-	if (ike_ph1_auth_hash(sa, 1, b.data + off, len, hash) < 0) {
+	if (add_auth(sa, &b) < 0) {
 		ike_buf_free(&b);
-		ike_sa_fail(sa, "cannot compute HASH_I");
 		return;
 	}
-	ike_build_hash(&b, hash, sa->keys->len);
 	/* Not when rekeying: the peer would drop the SAs we still use. */
 	if (!sa->eng->g.no_initial_contact && first_with_peer(sa))
 		ike_build_notify(&b, IKE_DOI_IPSEC, IKE_PROTO_ISAKMP,
@@ -352,18 +390,25 @@ ike_ph1_established(struct ike_ph1 *sa)
 		ike_qm_start(sa, sa->want_qm);
 }
 
-/* Verifies IDx and HASH_x of message 5 or 6 (decrypted in m). */
+/*
+ * Verifies IDx and its proof (HASH_x, or CERT and SIG_x) of message 5 or
+ * 6 (decrypted in m); with RSA encryption HASH_x over the ID taken with
+ * message 3 or 4.
+ */
 int
 ike_ph1_verify_auth(struct ike_ph1 *sa, const struct ike_msg *m,
                     int from_initiator)
 {
 	const struct ike_pld *id = ike_pld_get(m, IKE_PLD_ID, 0);
-	const struct ike_pld *h = ike_pld_get(m, IKE_PLD_HASH, 0);
-	uint8_t want[IKE_CRYPTO_HASH_MAX];
 	int idc;
 
-	if (id == NULL || h == NULL) {
-		ike_sa_fail(sa, "message without ID or HASH");
+	if (ike_auth_pke(sa))
+		return ike_auth_check_proof(
+		    sa, m, from_initiator,
+		    from_initiator ? sa->idi_b : sa->idr_b,
+		    from_initiator ? sa->idi_len : sa->idr_len);
+	if (id == NULL) {
+		ike_sa_fail(sa, "message without ID payload");
 		return -1;
 	}
 	idc = check_id(sa, ike_pld_body(m, id), id->len);
@@ -371,16 +416,9 @@ ike_ph1_verify_auth(struct ike_ph1 *sa, const struct ike_msg *m,
 		ike_sa_fail(sa, "malformed ID payload");
 		return -1;
 	}
-	if (ike_ph1_auth_hash(sa, from_initiator, ike_pld_body(m, id), id->len,
-	                      want) < 0 ||
-	    h->len != sa->keys->len ||
-	    !ike_crypto_ct_equal(want, ike_pld_body(m, h), h->len)) {
-		ike_sa_fail(sa,
-		            "authentication failed: the pre-shared keys "
-		            "differ (HASH_%s mismatch)",
-		            from_initiator ? "I" : "R");
+	if (ike_auth_check_proof(sa, m, from_initiator, ike_pld_body(m, id),
+	                         id->len) < 0)
 		return -1;
-	}
 	if (idc > 0) {
 		ike_sa_fail(sa, "peer ID %s is not in ipsecPeerIds",
 		            sa->remote_id);
@@ -434,11 +472,14 @@ struct ike_ph1 *
 ike_mm_respond(struct ike_engine *e, const struct ike_net_dgram *d,
                const struct ike_msg *m)
 {
-	struct ike_peer *p = ike_engine_peer_by_addr(e, &d->remote);
+	struct ike_peer *p;
 	const struct ike_pld *s = ike_pld_get(m, IKE_PLD_SA, 0);
 	struct ike_ph1 *sa;
 	struct ike_buf b;
 
+	/* By its IPSec callback token, else by address (ike_cbk.c). */
+	if (ike_cbk_responder_peer(e, d, m, &p) < 0)
+		return NULL;
 	if (p == NULL || s == NULL) {
 		gw_notice("Main Mode from %s refused: %s",
 		          inet_ntoa(d->remote.sin_addr),
@@ -459,6 +500,11 @@ ike_mm_respond(struct ike_engine *e, const struct ike_net_dgram *d,
 	sa = ike_ph1_respond_new(e, d, m, p, IKE_XCHG_IDPROT);
 	if (sa == NULL)
 		return NULL;
+	if (ike_auth_check_conf(sa) < 0) {
+		ike_info_notify_plain(e, d, &m->hdr,
+		                      IKE_N_AUTHENTICATION_FAILED);
+		return NULL;
+	}
 	ike_ph1_header(sa, &b);
 	ike_p1_build_reply_sa(sa, &b);
 	if (sa->natt)
@@ -476,14 +522,20 @@ mm_r_recv3(struct ike_ph1 *sa, const struct ike_msg *m)
 {
 	struct ike_buf b;
 
+	if (ike_auth_pke(sa) && ike_auth_pke_take(sa, m) < 0)
+		return;
 	if (ike_ph1_make_ke(sa) < 0 || ike_ph1_take_ke(sa, m) < 0) {
 		ike_sa_fail(sa, "bad key exchange or nonce in message 3");
 		return;
 	}
+	ike_auth_take_cr(sa, m);
 	ike_natt_check(sa, m);
 	ike_ph1_header(sa, &b);
 	ike_build_ke(&b, sa->gxr, sa->gxr_len);
-	ike_build_nonce(&b, sa->nr, sa->nr_len);
+	if (add_nonce(sa, &b) < 0) {
+		ike_buf_free(&b);
+		return;
+	}
 	if (sa->natt)
 		ike_natt_add_natd(sa, &b);
 	ike_sa_set_state(sa, IKE_SA_MM_R2);
@@ -537,9 +589,7 @@ static void
 mm_r_recv5(struct ike_ph1 *sa, const struct ike_net_dgram *d,
            const struct ike_msg *m)
 {
-	uint8_t hash[IKE_CRYPTO_HASH_MAX];
 	struct ike_buf b;
-	size_t off;
 
 	/* The initiator may have floated to the NAT-T port. */
 	sa->remote = d->remote;
@@ -547,15 +597,13 @@ mm_r_recv5(struct ike_ph1 *sa, const struct ike_net_dgram *d,
 	sa->floated = d->natt;
 	if (ike_ph1_verify_auth(sa, m, 1) < 0)
 		return;
+	ike_auth_take_cr(sa, m); /* charon asks for certificates here */
 	ike_ph1_initial_contact(sa, m);
 	ike_ph1_header(sa, &b);
-	ike_ph1_build_id(sa, &b, &off);
-	if (ike_ph1_auth_hash(sa, 0, b.data + off, b.len - off, hash) < 0) {
+	if (add_auth(sa, &b) < 0) {
 		ike_buf_free(&b);
-		ike_sa_fail(sa, "cannot compute HASH_R");
 		return;
 	}
-	ike_build_hash(&b, hash, sa->keys->len);
 	ike_ph1_send(sa, &b, 1);
 	ike_ph1_established(sa);
 }
@@ -595,16 +643,27 @@ ike_mm_recv(struct ike_ph1 *sa, const struct ike_net_dgram *d,
 			/* Garbage after decryption: the keys differ. */
 			ike_info_notify_plain(sa->eng, d, &hdr->hdr,
 			                      IKE_N_PAYLOAD_MALFORMED);
-			ike_sa_fail(sa, "authentication failed: cannot read "
-			                "the peer's identity message (the "
-			                "pre-shared keys differ)");
+			ike_sa_fail(sa,
+			            "authentication failed: cannot read the "
+			            "peer's identity message (%s)",
+			            ike_auth_family(sa) == IKE_KEYS_AUTH_PSK
+			                ? "the pre-shared keys differ"
+			            : ike_auth_pke(sa)
+			                ? "the peer could not decrypt our nonce"
+			                : "the keys differ");
 			free(plain);
 			return;
 		}
 		if (err == IKE_PLD_OK)
 			memcpy(sa->iv, iv, sizeof(iv));
 	} else {
-		err = ike_pld_parse(&m, pkt, d->len);
+		/* RSA encryption: ID and nonce of MM3/4, AM2 are ciphertext. */
+		int pke = ike_auth_pke(sa) && (sa->state == IKE_SA_MM_R1 ||
+		                               sa->state == IKE_SA_MM_I2 ||
+		                               sa->state == IKE_SA_AM_I1);
+
+		err = ike_pld_parse_flags(&m, pkt, d->len,
+		                          pke ? IKE_PLD_F_PKE : 0);
 	}
 	if (err != IKE_PLD_OK) {
 		gw_info("ISAKMP SA %u: dropped a malformed message: %s",

@@ -73,11 +73,19 @@ build_p1_prop(struct ike_ph1 *sa, struct ike_buf *b)
 	ike_build_prop(b, 1, IKE_PROTO_ISAKMP, n ? zero : NULL, n);
 }
 
+/* RFC 2409 5.1 and appendix A: DSS signatures go with SHA (SHA1) only. */
+static int
+hash_fits_auth(uint16_t hash, uint16_t auth)
+{
+	return auth != IKE_AUTH_DSS_SIG || hash == IKE_HASH_SHA;
+}
+
+/* -1 also when no configured proposal fits the authentication method. */
 int
 ike_p1_build_sa(struct ike_ph1 *sa, struct ike_buf *b)
 {
 	const struct ike_p1_conf *c = &sa->peer->conf.p1;
-	uint8_t i;
+	uint8_t i, n = 0;
 
 	ike_build_sa_begin(b, IKE_DOI_IPSEC, IKE_SIT_IDENTITY_ONLY);
 	build_p1_prop(sa, b);
@@ -87,8 +95,11 @@ ike_p1_build_sa(struct ike_ph1 *sa, struct ike_buf *b)
 		                     c->group,         c->life.seconds,
 		                     c->life.kbytes};
 
-		build_xform(b, (uint8_t)(i + 1), &a);
+		if (hash_fits_auth(a.hash, a.auth))
+			build_xform(b, ++n, &a);
 	}
+	if (n == 0)
+		return -1;
 	ike_build_sa_end(b);
 	return b->err ? -1 : keep_sai(sa, b);
 }
@@ -159,6 +170,7 @@ acceptable(const struct ike_ph1 *sa, const struct p1_attrs *a)
 
 	if (ca == NULL || ike_crypto_hash_by_ike(a->hash) == NULL ||
 	    a->auth != c->auth || a->group != c->group ||
+	    !hash_fits_auth(a->hash, a->auth) ||
 	    eff_keylen(a->enc, a->keylen) > sa->eng->g.max_key_len)
 		return 0;
 	if (c->life.policy == IKE_LIFE_STRICT &&

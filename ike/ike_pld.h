@@ -110,6 +110,9 @@ enum ike_pld_err {
 
 /* ike_pld_walk() flags. */
 #define IKE_PLD_F_PADDED 0x01 /* bytes after the last payload are padding */
+/* ID and NONCE bodies are RSA ciphertext (RFC 2409 5.2): only their
+ * generic header is checked; the caller decrypts and checks them. */
+#define IKE_PLD_F_PKE 0x02
 
 /* The header, converted to host order. */
 struct ike_hdr {
@@ -176,6 +179,9 @@ enum ike_pld_err ike_pld_walk(struct ike_msg *m, const uint8_t *buf, size_t len,
 /* Both steps for a message that must be plaintext (E set: INVALID_FLAGS). */
 enum ike_pld_err ike_pld_parse(struct ike_msg *m, const uint8_t *pkt,
                                size_t len);
+/* The same with ike_pld_walk() flags (IKE_PLD_F_PKE). */
+enum ike_pld_err ike_pld_parse_flags(struct ike_msg *m, const uint8_t *pkt,
+                                     size_t len, unsigned int flags);
 
 unsigned int ike_pld_count(const struct ike_msg *m, uint8_t type);
 const struct ike_pld *ike_pld_get(const struct ike_msg *m, uint8_t type,

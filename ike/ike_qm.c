@@ -16,6 +16,8 @@
 
 #include <arpa/inet.h>
 #include <event2/event.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -603,6 +605,9 @@ install(struct ike_qm *qm, const struct p2_pick *pk)
 	          "(SPIs %08x in, %08x out%s)",
 	          c->peer, c->traffic, c->spi_in, c->spi_out,
 	          sa->floated ? ", UDP-encapsulated" : "");
+	qm->alive = time(NULL);
+	if (qm->tr.p2.heartbeats != IKE_HB_NONE && qm->tr.p2.heartbeats != 0)
+		ike_dpd_p2_start(sa);
 	if (e->cb.child_install != NULL)
 		e->cb.child_install(e->cb_arg, c);
 	if (e->cb.peer_state != NULL)
@@ -685,23 +690,23 @@ qm_r_recv1(struct ike_ph1 *sa, struct ike_qm *qm, const struct ike_msg *m)
 	int notify_life;
 
 	if (tr == NULL) {
-		gw_notice("peer %d: Quick Mode refused: the proposed selectors "
-		          "match no protect entry of its traffic list",
-		          sa->peer->conf.index);
+		ike_qm_failed(sa, 0,
+		              "Quick Mode refused: the proposed selectors "
+		              "match no protect entry of the traffic list");
 		ike_info_send(sa, IKE_N_INVALID_ID_INFORMATION, NULL, 0, 0);
 		return;
 	}
 	qm->tr = *tr;
 	if (check_hash(qm, m, 1) < 0 || take_nonce_ke(qm, m, 1) < 0) {
-		gw_notice("peer %d: Quick Mode refused: bad HASH(1), nonce or "
-		          "KE",
-		          sa->peer->conf.index);
+		ike_qm_failed(sa, tr->index,
+		              "Quick Mode refused: bad HASH(1), nonce or KE");
 		return;
 	}
 	if (pick_p2(qm, m, &pk) < 0) {
-		gw_notice("peer %d: Quick Mode: no proposal chosen for traffic "
-		          "entry %d",
-		          sa->peer->conf.index, tr->index);
+		ike_qm_failed(sa, tr->index,
+		              "Quick Mode: none of the peer's phase 2 "
+		              "proposals is acceptable (NO-PROPOSAL-CHOSEN "
+		              "sent)");
 		ike_info_send(sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, 0);
 		return;
 	}
@@ -791,9 +796,9 @@ qm_i_recv2(struct ike_qm *qm, const struct ike_msg *m)
 	    pick_p2(qm, m, &pk) < 0 ||
 	    (qm->dh != NULL &&
 	     ike_dh_derive(qm->dh, qm->peer_ke, qm->peer_ke_len) < 0)) {
-		gw_notice("peer %d: Quick Mode answer refused (hash, nonce, KE "
-		          "or a proposal we did not make)",
-		          sa->peer->conf.index);
+		ike_qm_failed(sa, qm->tr.index,
+		              "Quick Mode answer refused (hash, nonce, KE or "
+		              "a proposal we did not make)");
 		return;
 	}
 	qm->child.spi_out = pk.spi;
@@ -863,4 +868,27 @@ ike_qm_recv(struct ike_ph1 *sa, const struct ike_net_dgram *d,
 	else
 		qm_i_recv2(qm, &m);
 	free(plain);
+}
+
+/*
+ * Phase 2 failures reach the peer's last error and the ipsecPhase2Failure
+ * notification through the agent, not only the log.
+ */
+void
+ike_qm_failed(struct ike_ph1 *sa, int32_t traffic, const char *fmt, ...)
+{
+	struct ike_engine *e = sa->eng;
+	char reason[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(reason, sizeof(reason),
+	                fmt, // NOLINT(clang-analyzer-valist.*)
+	                ap);
+	va_end(ap);
+	gw_notice("peer %d: %s", sa->peer != NULL ? sa->peer->conf.index : 0,
+	          reason);
+	if (sa->peer != NULL && e->cb.child_failed != NULL)
+		e->cb.child_failed(e->cb_arg, sa->peer->conf.index, traffic,
+		                   reason);
 }

@@ -73,6 +73,8 @@ adopt_children(struct ike_ph1 *sa)
 		moved++;
 	}
 	if (moved > 0)
+		ike_dpd_p2_start(next);
+	if (moved > 0)
 		gw_notice("ISAKMP SA %u: its %d IPsec SAs now belong to "
 		          "ISAKMP SA %u",
 		          sa->index, moved, next->index);
@@ -464,6 +466,8 @@ ike_sa_free(struct ike_ph1 *sa)
 		event_free(sa->natka);
 	if (sa->soft != NULL)
 		event_free(sa->soft);
+	if (sa->hb2 != NULL)
+		event_free(sa->hb2);
 	ike_out_clear(&sa->out);
 	ike_dh_free(sa->dh);
 	ike_keys_free(sa->keys);

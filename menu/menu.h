@@ -7,7 +7,10 @@
  * scalar group, tables, SET PDUs), menu_ui.c (the screen framework: forms
  * with fields, lists, buttons, the Bintec look) and the screens
  * (menu_main.c, menu_peers.c, menu_traffic.c, menu_profiles.c,
- * menu_mon.c, menu_certs.c, menu_wizard.c).
+ * menu_mon.c, menu_certs.c, menu_certimp.c, menu_certreq.c,
+ * menu_wizard.c).  menu_text.c is the multi-line text input and viewer
+ * for what does not fit a 255-character field (PEM certificates, CRLs,
+ * PKCS#10 requests).
  */
 #ifndef IPSECGW_MENU_H
 #define IPSECGW_MENU_H
@@ -56,6 +59,11 @@ struct menu_rec {
 	char errmsg[48];
 	/* Optional names of columns for messages ([col] = "Peer IDs"). */
 	const char *const *labels;
+	/*
+	 * Values longer than v[col].s (a PEM certificate): the screen owns
+	 * the text, SAVE sends it instead of v[col].s.
+	 */
+	const char *big[MENU_MAXCOL];
 };
 
 /* Rows of a table as read by menu_table_read(), sorted by index. */
@@ -97,6 +105,7 @@ int menu_rec_load(struct menu_rec *r, const int *cols, int ncols, char *err,
 void menu_rec_setint(struct menu_rec *r, int col, int64_t v);
 void menu_rec_setstr(struct menu_rec *r, int col, enum menu_vtype t,
                      const char *s);
+void menu_rec_setbig(struct menu_rec *r, int col, const char *text);
 int64_t menu_rec_int(const struct menu_rec *r, int col);
 const char *menu_rec_str(const struct menu_rec *r, int col);
 void menu_rec_clean(struct menu_rec *r);
@@ -110,6 +119,9 @@ void menu_table_free(struct menu_table *t);
 
 int menu_get_scalar(const unsigned long *group, size_t group_len, int col,
                     struct menu_val *out);
+int menu_get_text(const unsigned long *entry, size_t entry_len, int col,
+                  int index, char **out);
+int menu_table_next(const unsigned long *entry, size_t entry_len, int col);
 
 void menu_set_init(struct menu_set *s);
 void menu_set_rec(struct menu_set *s, struct menu_rec *r);
@@ -136,6 +148,7 @@ enum menu_ftype {
 	MENU_F_LINK,   /* "Submenu >": Return opens it */
 	MENU_F_BUTTON, /* SAVE, CANCEL, ... */
 	MENU_F_LIST,   /* a scrolling list of rows (see menu_list) */
+	MENU_F_BLOCK, /* multi-line text (menu_text); Return opens the editor */
 };
 
 struct menu_choice {
@@ -179,6 +192,7 @@ struct menu_field {
 	int height;             /* MENU_F_LIST: visible lines */
 	const int *subcols;     /* MENU_F_LINK: rec columns of the submenu */
 	int nsub;
+	struct menu_text *text; /* MENU_F_BLOCK: the text it edits */
 };
 
 /* Actions menu_form_run() returns besides a field's id. */
@@ -248,6 +262,25 @@ int menu_list_targets(const struct menu_list *l, int *out, int max);
 const char *menu_choice_label(const struct menu_choice *ch, size_t n,
                               int64_t v);
 
+/* ---- multi-line text (menu_text.c) ---- */
+
+/* A growing text with newlines, e.g. a PEM certificate. */
+struct menu_text {
+	char *buf; /* NUL-terminated, or NULL while empty */
+	size_t len;
+	size_t cap;
+	size_t max; /* the most the object takes (its SIZE) */
+};
+
+int menu_text_set(struct menu_text *t, const char *s);
+void menu_text_free(struct menu_text *t);
+int menu_text_lines(const struct menu_text *t);
+int menu_text_edit(struct menu_text *t, const char *path, const char *title,
+                   const char *prompt);
+void menu_text_view(const char *path, const char *title,
+                    const char *const *head, int nhead, const char *text);
+void menu_ui_header(const char *path, const char *title);
+
 /* ---- screens ---- */
 
 extern const struct menu_choice menu_yesno[2];
@@ -264,6 +297,30 @@ void menu_screen_ipsec_proposals(const char *path);
 void menu_screen_lifetimes(const char *path);
 void menu_screen_monitoring(void);
 void menu_screen_certs(void);
+
+/*
+ * The certificate screens as steps of the wizard: a path and title of its
+ * own, a line of explanation and a SKIP button besides SAVE and CANCEL.
+ */
+struct menu_step {
+	const char *path;
+	const char *title; /* NULL: the screen's own title */
+	const char *intro; /* a line above the fields, or NULL */
+	int skip;          /* offer SKIP */
+};
+
+enum {
+	MENU_STEP_CANCEL = -1,
+	MENU_STEP_DONE = 0,
+	MENU_STEP_SKIP = 1,
+};
+
+int menu_key_create(const struct menu_step *st, int alg, int *index);
+int menu_req_create(const struct menu_step *st, int key, int *index);
+void menu_req_view(int index, const char *path);
+int menu_cert_import(const struct menu_step *st, int type, int *index);
+int menu_crl_import(const struct menu_step *st, int *index);
+int menu_srv_create(const struct menu_step *st, int *index);
 void menu_screen_wizard(void);
 const char *menu_proto_name(int64_t proto, char *buf, size_t len);
 

@@ -306,6 +306,21 @@ menu_rec_setstr(struct menu_rec *r, int col, enum menu_vtype t, const char *s)
 	r->dirty[col] = 1;
 }
 
+/*
+ * A value too long for v[col].s: the record keeps only the pointer (the
+ * screen owns the text and keeps it until SAVE); NULL or "" unsets it.
+ */
+void
+menu_rec_setbig(struct menu_rec *r, int col, const char *text)
+{
+	if (col <= 0 || col >= MENU_MAXCOL)
+		return;
+	r->big[col] = text != NULL && text[0] != '\0' ? text : NULL;
+	r->v[col].t = MENU_V_STR;
+	r->v[col].s[0] = '\0';
+	r->dirty[col] = r->big[col] != NULL;
+}
+
 int64_t
 menu_rec_int(const struct menu_rec *r, int col)
 {
@@ -323,6 +338,7 @@ void
 menu_rec_clean(struct menu_rec *r)
 {
 	memset(r->dirty, 0, sizeof(r->dirty));
+	memset(r->big, 0, sizeof(r->big));
 	r->is_new = 0;
 	r->errcol = 0;
 	r->errmsg[0] = '\0';
@@ -353,6 +369,51 @@ menu_get_scalar(const unsigned long *group, size_t group_len, int col,
 	to_val(resp->variables, out);
 	snmp_free_pdu(resp);
 	return out->t == MENU_V_NONE ? -1 : 0;
+}
+
+/*
+ * Reads one OCTET STRING of any length (a PEM certificate, a PKCS#10
+ * request) into a new NUL-terminated string; bytes that are not printable
+ * text become '?'.  0, or -1 when the agent has no such value.
+ */
+int
+menu_get_text(const unsigned long *entry, size_t entry_len, int col, int index,
+              char **out)
+{
+	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET), *resp;
+	const netsnmp_variable_list *vb;
+	oid name[MAX_OID_LEN];
+	size_t len = make_oid(name, entry, entry_len, col, index), k;
+	char err[80];
+
+	*out = NULL;
+	snmp_add_null_var(pdu, name, len);
+	resp = exchange(pdu, err, sizeof(err));
+	if (resp == NULL)
+		return -1;
+	vb = resp->variables;
+	if (resp->errstat != SNMP_ERR_NOERROR || vb == NULL ||
+	    vb->type != ASN_OCTET_STR) {
+		snmp_free_pdu(resp);
+		return -1;
+	}
+	*out = malloc(vb->val_len + 1);
+	if (*out != NULL) {
+		size_t n = 0;
+
+		for (k = 0; k < vb->val_len; k++) {
+			unsigned char c = vb->val.string[k];
+
+			if (c != '\r')
+				(*out)[n++] =
+				    (c >= 0x20 && c < 0x7f) || c == '\n'
+				        ? (char)c
+				        : '?';
+		}
+		(*out)[n] = '\0';
+	}
+	snmp_free_pdu(resp);
+	return *out != NULL ? 0 : -1;
 }
 
 /* Position of index in t->index (sorted), or -1. */
@@ -467,6 +528,24 @@ menu_table_read(const unsigned long *entry, size_t entry_len, const int *cols,
 	return 0;
 }
 
+/* The index after the highest row of a table (1 when it is empty). */
+int
+menu_table_next(const unsigned long *entry, size_t entry_len, int col)
+{
+	struct menu_table t;
+	char err[80];
+	int i, next = 1;
+
+	if (menu_table_read(entry, entry_len, &col, 1, &t, err, sizeof(err)) !=
+	    0)
+		return 1;
+	for (i = 0; i < t.n; i++)
+		if (t.index[i] >= next)
+			next = t.index[i] + 1;
+	menu_table_free(&t);
+	return next;
+}
+
 const struct menu_val *
 menu_table_get(const struct menu_table *t, int row, int colpos)
 {
@@ -527,6 +606,24 @@ add_vb(struct menu_set *s, const unsigned long *base, size_t base_len, int col,
 	s->n++;
 }
 
+/* Adds a long string value of a record (its big text). */
+static void
+add_big(struct menu_set *s, struct menu_rec *r, int col)
+{
+	oid name[MAX_OID_LEN];
+	size_t len = make_oid(name, r->base, r->base_len, col, r->index);
+
+	if (s->n >= MENU_SET_MAX) {
+		s->overflow = 1;
+		return;
+	}
+	snmp_pdu_add_variable(s->pdu, name, len, ASN_OCTET_STR, r->big[col],
+	                      strlen(r->big[col]));
+	s->rec[s->n] = r;
+	s->col[s->n] = col;
+	s->n++;
+}
+
 /* Adds a record's changes: createAndGo first for a new row. */
 void
 menu_set_rec(struct menu_set *s, struct menu_rec *r)
@@ -541,10 +638,15 @@ menu_set_rec(struct menu_set *s, struct menu_rec *r)
 
 		add_vb(s, r->base, r->base_len, r->rs_col, r->index, &v, r);
 	}
-	for (c = 1; c < MENU_MAXCOL; c++)
-		if (r->dirty[c] && c != r->rs_col)
+	for (c = 1; c < MENU_MAXCOL; c++) {
+		if (!r->dirty[c] || c == r->rs_col)
+			continue;
+		if (r->big[c] != NULL)
+			add_big(s, r, c);
+		else
 			add_vb(s, r->base, r->base_len, c, r->index, &r->v[c],
 			       r);
+	}
 }
 
 /* Adds a varbind no record owns (orders, markers, destroy). */

@@ -255,6 +255,20 @@ choice_label(const struct menu_field *f, int64_t v, char *buf, size_t len)
 	return buf;
 }
 
+/* A multi-line text in one line: its size and its first line. */
+static void
+block_summary(const struct menu_text *t, char *buf, size_t len)
+{
+	int n;
+
+	buf[0] = '\0';
+	if (t == NULL || t->len == 0)
+		return;
+	n = menu_text_lines(t);
+	snprintf(buf, len, "%d line%s: %.*s", n, n == 1 ? "" : "s",
+	         (int)strcspn(t->buf, "\r\n"), t->buf);
+}
+
 /* The text a field's value is shown as. */
 static void
 fmt_value(struct menu_field *f, char *buf, size_t len)
@@ -263,6 +277,12 @@ fmt_value(struct menu_field *f, char *buf, size_t len)
 	char tmp[32];
 
 	buf[0] = '\0';
+	if (f->type == MENU_F_BLOCK) {
+		block_summary(f->text, buf, len);
+		if (buf[0] == '\0' && f->empty != NULL)
+			snprintf(buf, len, "%s", f->empty);
+		return;
+	}
 	if (v == NULL)
 		return;
 	switch (f->type) {
@@ -312,8 +332,8 @@ put_clipped(int row, int col, const char *s, int width)
 }
 
 /* The two title lines: tool, menu path and title, host. */
-static void
-draw_header(const struct menu_form *fm)
+void
+menu_ui_header(const char *path, const char *title)
 {
 	const char *host = menu_snmp_hostname();
 	char line[2 * MENU_COLS];
@@ -321,10 +341,10 @@ draw_header(const struct menu_form *fm)
 
 	mvaddstr(0, 0, "ipsecgw Setup Tool");
 	mvaddstr(0, MENU_COLS - 18, "IPsec VPN Gateway");
-	if (fm->title[0] != '\0')
-		snprintf(line, sizeof(line), "%s: %s", fm->path, fm->title);
+	if (title[0] != '\0')
+		snprintf(line, sizeof(line), "%s: %s", path, title);
 	else
-		snprintf(line, sizeof(line), "%s", fm->path);
+		snprintf(line, sizeof(line), "%s", path);
 	if (hl > 30)
 		hl = 30;
 	put_clipped(1, 0, line, MENU_COLS - hl - 1);
@@ -468,6 +488,9 @@ default_help(const struct menu_field *f)
 		return "Use <Space> to select, <Return> to see all choices";
 	case MENU_F_LINK:
 		return "Press <Return> to open the submenu";
+	case MENU_F_BLOCK:
+		return "Press <Return> to paste or type the text (several "
+		       "lines)";
 	case MENU_F_LIST:
 		return "<Return> edits the highlighted entry, <Space> marks it "
 		       "for DELETE";
@@ -485,7 +508,7 @@ draw_form(struct menu_form *fm)
 	int i;
 
 	erase();
-	draw_header(fm);
+	menu_ui_header(fm->path, fm->title);
 	for (i = 0; i < fm->n; i++)
 		draw_field(&fm->f[i], i == fm->cur);
 	for (i = 0; i < fm->n; i++)
@@ -686,6 +709,28 @@ edit_field(struct menu_form *fm, struct menu_field *f, int first)
 	return apply_text(fm, f, buf) == 0;
 }
 
+/*
+ * Runs the multi-line editor on a block field; the record then sends the
+ * whole text on SAVE.  Returns 1 if the text changed.
+ */
+static int
+edit_block(struct menu_form *fm, struct menu_field *f)
+{
+	char path[96], prompt[100];
+
+	snprintf(path, sizeof(path), "%.70s[INPUT]", fm->path);
+	snprintf(prompt, sizeof(prompt), "%s", f->label ? f->label : "Text:");
+	if (f->text == NULL ||
+	    !menu_text_edit(f->text, path, fm->title, prompt))
+		return 0;
+	if (f->rec != NULL) {
+		menu_rec_setbig(f->rec, f->oc, f->text->buf);
+		if (f->rec->errcol == f->oc)
+			f->rec->errcol = 0;
+	}
+	return 1;
+}
+
 /* Space / Backspace: the next or previous choice. */
 static void
 cycle_enum(struct menu_field *f, int dir)
@@ -818,7 +863,9 @@ activate(struct menu_form *fm, struct menu_field *f, int ch)
 		}
 		return f->list->n > 0 ? MENU_ACT_ENTER : 0;
 	}
-	if (f->type == MENU_F_ENUM) {
+	if (f->type == MENU_F_BLOCK) {
+		changed = edit_block(fm, f);
+	} else if (f->type == MENU_F_ENUM) {
 		if (ch == ' ') {
 			cycle_enum(f, 1);
 			changed = 1;

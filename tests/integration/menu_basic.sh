@@ -17,54 +17,9 @@ fi
 start_gw "$T/state"
 # An IPsec profile that is deleted behind the menu's back (see below).
 sset ipsecProfileRowStatus.2 i createAndGo ipsecProfileDescription.2 s "short-lived"
-SOCK="$T/tmux.sock"
-SCREENS="$T/screens.log"
 SECRET="a very secret key"
-tm() { tmux -S "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null || true; cleanup' EXIT
-
-tm new-session -d -s menu -x 80 -y 24 \
-	"$IPSECGW_SETUP --agent $AGENT -v 2c -c private -r1 -t3 2>$T/setup.err; echo \$? >$T/setup.rc; sleep 60"
-
-screen() { tm capture-pane -p -t menu | tee -a "$SCREENS"; }
-keys() { tm send-keys -t menu "$@"; }
-text() { tm send-keys -t menu -l "$1"; }
-
-# wait_for TEXT: until the screen shows TEXT (fixed string), at most 10 s.
-wait_for() {
-	local i
-	for i in $(seq 1 100); do
-		tm capture-pane -p -t menu | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# see TEXT WHAT: the screen must show TEXT.
-see() {
-	if wait_for "$1"; then ok "$2"; else
-		fail "$2: '$1' not on the screen:"
-		screen
-	fi
-}
-
-# gone TEXT WHAT: the screen must stop showing TEXT.
-gone() {
-	local i
-	for i in $(seq 1 50); do
-		tm capture-pane -p -t menu | grep -qF -- "$1" || { ok "$2"; return 0; }
-		sleep 0.1
-	done
-	fail "$2: '$1' still on the screen"
-	screen
-}
-
-# Moves with n presses of a cursor key, then lets the screen settle.
-press() {
-	local k=$1 n=$2 i
-	for i in $(seq 1 "$n"); do keys "$k"; done
-	sleep 0.3
-}
+source "$(dirname "$0")/menu_lib.sh"
+start_menu
 
 see "[IPSEC]: IPsec Configuration - Main Menu" "main menu shown"
 see "ipsecgw Setup Tool" "title line"
@@ -342,20 +297,22 @@ keys Enter
 see "[IPSEC][CERTMGMT]: IPSec Configuration - Certificate and Key Management" "cert and key submenu"
 keys Enter # Key Management >
 see "[IPSEC][CERTMGMT][KEYS]: IPSec Configuration - Configure Keys" "key list"
-keys Enter # APPEND (no keys yet)
-see "[IPSEC][CERTMGMT][KEYS][ADD]: IPSec Configuration - Create Keys" "key CREATE screen"
-see "Key Size (Bits):        1024" "key size defaults to 1024"
+keys Enter # CREATE (no keys yet)
+see "[IPSEC][CERTMGMT][KEYS][CREATE]: IPSec Configuration - Create Keys" "key CREATE screen"
+see "Key Size (Bits):        2048" "key size proposed: 2048"
+see "RSA Public Exponent:    65537" "RSA exponent shown"
 text "gateway key"; keys Enter
 press Down 2 # Algorithm, Key Size
-see "2048 or more is recommended" "key size help recommends 2048"
-text "2048"; keys Enter
-press Down 1 # CREATE
+see "2048 proposed: RSA under 2048 bits counts as breakable" "key size help says why 2048"
+keys C-u; text "2048"; keys Enter
+press Down 2 # RSA Public Exponent, CREATE
 keys Enter
 see "gateway key" "new key listed"
 see "gateway key                              rsa         2048" "with algorithm and length"
 expect_eq "gateway key" "$(get ipsecKeyDescription.1)" "agent: key description"
 expect_eq "2048 bits" "$(get ipsecKeyLength.1)" "agent: key length"
 expect_eq rsa "$(get ipsecKeyAlgorithm.1)" "agent: key algorithm"
+see "gateway key                              rsa         2048  ready" "the key is ready"
 screen >/dev/null
 keys Escape
 see "[IPSEC][CERTMGMT]: IPSec" "back in the cert submenu"
@@ -389,13 +346,18 @@ see "[IPSEC][WIZARD]: IPsec Configuration - Wizard Menu" "wizard menu"
 see "start wizard" "wizard offers start"
 press Down 1 # SELECT
 keys Enter
-see "[IPSEC][WIZARD][PEER]: IPsec Wizard - Step 1 of 2: Peer" "wizard step 1"
+see "[IPSEC][WIZARD][AUTH]: IPsec Wizard - Step 1 of 3: Authentication" "wizard step 1"
+see "Authentication Method:  Pre Shared Keys" "pre-shared keys proposed"
+press Down 1 # NEXT
+keys Enter
+see "[IPSEC][WIZARD][PEER]: IPsec Wizard - Step 2 of 3: Peer" "wizard step 2"
 text "Branch Bremen"; keys Enter
 press Down 1; text "203.0.113.9"; keys Enter
 press Down 2; text "$SECRET2"; keys Enter
 press Down 1 # NEXT
 keys Enter
-see "[IPSEC][WIZARD][TRAFFIC]: IPsec Wizard - Step 2 of 2: Traffic" "wizard step 2"
+see "[IPSEC][WIZARD][TRAFFIC]: IPsec Wizard - Step 3 of 3: Traffic" "wizard step 3"
+shot wizard-traffic
 expect_eq "No Such Instance currently exists at this OID" \
 	"$(get ipsecPeerRowStatus."$WPEER" 2>&1)" "agent: nothing created before the end"
 text "192.168.2.0"; keys Enter
@@ -405,6 +367,7 @@ press Down 1 # FINISH
 keys Enter
 see "+ Done: the peer uses the default profiles" "wizard history shows the result"
 see "+ Peer Branch Bremen created (index $WPEER)" "history names the peer"
+shot wizard-psk
 screen >/dev/null
 expect_eq "Branch Bremen" "$(get ipsecPeerDescription."$WPEER")" "agent: wizard peer"
 expect_eq 203.0.113.9 "$(get ipsecPeerAddress."$WPEER")" "agent: wizard peer address"
@@ -428,13 +391,7 @@ see "Saved." "main menu SAVE"
 expect_eq true "$(get ipsecGlobEnable.0)" "agent: IPSec enabled"
 press Right 2 # EXIT
 keys Enter
-for i in $(seq 1 50); do [ -s "$T/setup.rc" ] && break; sleep 0.1; done
-expect_eq 0 "$(cat "$T/setup.rc" 2>/dev/null)" "ipsecgw-setup exits with 0"
-if grep -q "ERROR: AddressSanitizer\|runtime error" "$T/setup.err"; then
-	fail "sanitizer report: $(head -5 "$T/setup.err")"
-else
-	ok "no sanitizer report"
-fi
+menu_exit_checks
 if grep -qF -e "$SECRET" -e "$SECRET2" "$SCREENS"; then
 	fail "the pre-shared key appeared on a screen"
 else

@@ -49,6 +49,8 @@ def main(argv):
             continue
         u = re.match(r"\s*using (\S+) for (encryption|integrity)", msg)
         if u:
+            if u.group(2) == "encryption":
+                st.pop("integrity", None)  # AEAD logs none
             st[u.group(2)] = u.group(1)
             continue
         d = re.match(r"adding (inbound|outbound) ESP SA", msg)

@@ -161,9 +161,9 @@ pings && ok "the protect entry is unaffected by the post rules" || fail "protect
 
 # 7. IPsec off (G1): the tunnel routes go, nothing is processed.
 sset a ipsecGlobEnable.0 i false
-if ip -n "$(ns_name a)" route show table 221 2>/dev/null | grep -q .; then fail "routes left in table 221"; else ok "Enable IPSec = no: no routes into the tunnel device"; fi
+if grep -q . <<<"$(ip -n "$(ns_name a)" route show table 221 2>/dev/null)"; then fail "routes left in table 221"; else ok "Enable IPSec = no: no routes into the tunnel device"; fi
 sset a ipsecGlobEnable.0 i true
-ip -n "$(ns_name a)" route show table 221 | grep -q "10.96.2.0/24 dev ipsecgw0" && ok "Enable IPSec = yes: routes back" || fail "routes not restored"
+grep -q "10.96.2.0/24 dev ipsecgw0" <<<"$(ip -n "$(ns_name a)" route show table 221)" && ok "Enable IPSec = yes: routes back" || fail "routes not restored"
 
 for n in a b; do
 	if grep -qiE 'key.*[0-9a-f]{32}' "$T/$n.log"; then fail "key material in $n's log"; fi

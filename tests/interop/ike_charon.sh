@@ -292,6 +292,22 @@ charon_start C ch "$T/C"
 charon_conf no aes128-sha1-modp2048 aes128-sha1
 reset
 
+# 2g. Phase 2 failure: charon accepts none of our ESP proposals; the
+# reason reaches ipsecPeerLastError and the ipsecPhase2Failure notification.
+charon_conf no aes128-sha1-modp2048 3des-md5
+sset ipsecPeerAdminStatus.1 i dialup
+r=""
+for _ in $(seq 1 60); do
+	r=$(get ipsecPeerLastError.1)
+	case "$r" in *"Quick Mode refused by the peer"*) break ;; esac
+	sleep 0.2
+done
+case "$r" in
+*NO-PROPOSAL-CHOSEN*) ok "phase 2 failure: ipsecPeerLastError = $r" ;;
+*) fail "phase 2 failure: ipsecPeerLastError = '$r'" ;;
+esac
+reset
+
 # 3. A wrong pre-shared key: clear failure, reason in the MIB.
 charon_conf no aes128-sha1-modp2048 aes128-sha1
 sset ipsecPeerPreSharedKey.1 s "not-the-right-key" ipsecPeerAdminStatus.1 i up \
@@ -314,10 +330,11 @@ for _ in $(seq 1 60); do [ "$(get ipsecPeerOperStatus.1)" = dormant ] && { back=
 [ "$(get ipsecStatsIkeFailures.0)" -ge 1 ] && [ "$(get ipsecPeerFailures.1)" -ge 1 ] && \
 	[ "$(get ipsecPeerNegotiations.1)" -ge 5 ] && ok "failure and negotiation counters ($(get ipsecPeerNegotiations.1) negotiations, $(get ipsecPeerFailures.1) failures)" || fail "counters"
 if [ -f "$T/traps.log" ]; then
-	for t in ipsecPeerUp ipsecPeerDown ipsecPhase1Failure; do
+	for t in ipsecPeerUp ipsecPeerDown ipsecPhase1Failure ipsecPhase2Failure; do
 		grep -q "IPSECGW-MIB::$t" "$T/traps.log" && ok "notification $t received by snmptrapd" || fail "no $t notification"
 	done
 	grep -q "pre-shared keys differ" "$T/traps.log" && ok "the failure notification carries the reason" || fail "no reason in the notification"
+	grep -q "NO-PROPOSAL-CHOSEN" "$T/traps.log" && ok "the phase 2 failure notification carries the reason" || fail "no reason in the phase 2 notification"
 fi
 grep -q "interop-psk\|not-the-right-key" "$T/gw.log" && fail "a key is in the log" || ok "no key in the log"
 echo "$PASSES passed, $FAILS failed"

@@ -138,7 +138,7 @@ nat=$(ns_exec gw snmpwalk -v2c -c public -OqvU "$AGENT" ikeSaNat 2>/dev/null | h
 # charon with kernel-libipsec always claims to be behind a NAT itself (it
 # forces UDP encapsulation), so "both" is what RFC 3947 detection says.
 case $nat in local | both) ok "ikeSaNat: $nat (we are behind the NAT)" ;; *) fail "ikeSaNat '$nat'" ;; esac
-sw C --list-sas | grep -q "remote '10.91.1.2' @ 10.91.2.1\[4500\]" && ok "charon sees us at the NAT's address, on UDP 4500, with our own ID" || { fail "charon's view"; sw C --list-sas; }
+grep -q "remote '10.91.1.2' @ 10.91.2.1\[4500\]" <<<"$(sw C --list-sas)" && ok "charon sees us at the NAT's address, on UDP 4500, with our own ID" || { fail "charon's view"; sw C --list-sas; }
 # Keepalives keep the mapping: one-octet UDP 4500 datagrams within 25 s.
 ns_exec nat dumpcap -q -i "$NAT_GW_IF" -f "udp port 4500 and udp[4:2] = 9" -a duration:25 -w "$T/ka.pcap" >/dev/null 2>&1 || true
 n=$(tshark -r "$T/ka.pcap" 2>/dev/null | wc -l)

@@ -177,17 +177,18 @@ test_life_bytes(void **state)
 	(void)state;
 	tu_conf(&c, &tu_gcm[0], NULL);
 	tu_swap(&c, &pc);   /* the peer has no limit */
-	c.life_kbytes = 10; /* 10240 bytes, SOFT from 9216 */
+	c.life_kbytes = 10; /* 10240 bytes, SOFT from 8192 (80 %) */
 	us = dp_sa_new(&c, TU_T0);
 	peer = dp_sa_new(&pc, TU_T0);
 	assert_non_null(us);
 	assert_non_null(peer);
-	for (i = 0; i < 9; i++)
+	for (i = 0; i < 8; i++)
 		(void)send_one(us, 1000);
 	assert_int_equal(dp_sa_life(us, TU_T0), DP_LIFE_OK);
 	(void)send_one(us, 1000);
 	assert_int_equal(dp_sa_life(us, TU_T0), DP_LIFE_SOFT);
 	assert_int_equal(dp_sa_life(us, TU_T0), DP_LIFE_OK);
+	(void)send_one(us, 1000);
 	(void)send_one(us, 1000); /* 10000 < 10240: still goes */
 	assert_int_equal(dp_sa_encap(us, in, 1000, pkt, sizeof(pkt), &olen),
 	                 DP_E_EXPIRED);
@@ -204,9 +205,9 @@ test_life_bytes(void **state)
 		olen = send_one(peer, 1000);
 		assert_int_equal(
 		    dp_sa_decap(us, pkt, olen, 0, out, sizeof(out), &got), 0);
-		assert_int_equal(dp_sa_life(us, TU_T0), i < 9 ? DP_LIFE_OK
-		                                        : i == 9
-		                                            ? DP_LIFE_SOFT
+		assert_int_equal(dp_sa_life(us, TU_T0), i == 8 ? DP_LIFE_SOFT
+		                                        : i < 10
+		                                            ? DP_LIFE_OK
 		                                            : DP_LIFE_HARD);
 	}
 	olen = send_one(peer, 1000);
