@@ -5,6 +5,7 @@
  * dataplane's counters become ipsecStats, ipsecSaTable and ipsecTrMatches.
  */
 #include "agent_dp.h"
+#include "agent_ike.h"
 
 #include "common.h"
 
@@ -18,24 +19,21 @@ glob_row(struct agent_store *st)
 	return agent_store_get(st, AGENT_G_ipsecGlobals, 0);
 }
 
-/* A list's entries in (order, index) order. */
-static int
-tr_cmp(const void *a, const void *b)
-{
-	const struct agent_row *x = *(const struct agent_row *const *)a;
-	const struct agent_row *y = *(const struct agent_row *const *)b;
-	int64_t ox = x->v[AGENT_C_ipsecTrOrder].i;
-	int64_t oy = y->v[AGENT_C_ipsecTrOrder].i;
-
-	if (ox != oy)
-		return ox < oy ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
 static uint32_t
 host_addr(const struct agent_val *v)
 {
 	return (uint32_t)v->i;
+}
+
+/* A network as the range it covers; prefix length 0 is any address. */
+static void
+net_sel(uint32_t addr, int64_t plen, struct dp_sel *s)
+{
+	uint32_t mask = plen == 0 ? 0 : UINT32_MAX << (32 - plen);
+
+	s->type = plen == 0 ? DP_SEL_ANY : DP_SEL_NET;
+	s->first = addr & mask;
+	s->last = s->first | ~mask;
 }
 
 /* own: the local address the peer is reached from, once known. */
@@ -94,14 +92,9 @@ side(const struct agent_row *r, const struct agent_row *peer, int remote,
 		s->type = DP_SEL_HOST;
 		s->first = s->last = addr;
 		return 0;
-	case AGENT_E_ipsecTrLocalType_net: {
-		uint32_t mask = plen == 0 ? 0 : UINT32_MAX << (32 - plen);
-
-		s->type = plen == 0 ? DP_SEL_ANY : DP_SEL_NET;
-		s->first = addr & mask;
-		s->last = s->first | ~mask;
+	case AGENT_E_ipsecTrLocalType_net:
+		net_sel(addr, plen, s);
 		return 0;
-	}
 	case AGENT_E_ipsecTrLocalType_range:
 		s->type = DP_SEL_RANGE;
 		s->first = addr;
@@ -149,30 +142,13 @@ static void
 add_list(struct agent_store *st, struct dp_rule *out, size_t *n, uint8_t list,
          const struct agent_row *peer, int32_t marker)
 {
-	struct agent_table *t =
-	    agent_store_table(st, AGENT_G_ipsecTrafficTable);
-	const struct agent_row **mine =
-	    calloc(t->n + 1, sizeof(const struct agent_row *));
-	size_t i, k = 0, start = 0;
+	size_t i, k;
+	const struct agent_row **rows = agent_traffic_list(
+	    st, list, peer != NULL ? peer->index : -1, marker, &k);
 
-	if (mine == NULL)
-		return;
-	for (i = 0; i < t->n; i++) {
-		const struct agent_row *r = t->rows[i];
-
-		if (r->v[AGENT_C_ipsecTrList].i == list &&
-		    r->v[AGENT_C_ipsecTrRowStatus].i == AGENT_RS_ACTIVE &&
-		    (peer == NULL ||
-		     r->v[AGENT_C_ipsecTrPeer].i == peer->index))
-			mine[k++] = r;
-	}
-	qsort((void *)mine, k, sizeof(const struct agent_row *), tr_cmp);
-	for (i = 0; marker != 0 && i < k; i++)
-		if (mine[i]->index == marker)
-			start = i;
-	for (i = start; i < k; i++)
-		add_rule(out, n, mine[i], peer, list);
-	free(mine);
+	for (i = 0; rows != NULL && i < k; i++)
+		add_rule(out, n, rows[i], peer, list);
+	free((void *)rows);
 }
 
 int
@@ -227,14 +203,9 @@ sel_of(const struct ike_sel *in, struct dp_sel *out)
 	memset(out, 0, sizeof(*out));
 	out->port = in->port;
 	switch (in->type) {
-	case IKE_SEL_NET: {
-		uint32_t mask = in->end == 0 ? 0 : UINT32_MAX << (32 - in->end);
-
-		out->type = in->end == 0 ? DP_SEL_ANY : DP_SEL_NET;
-		out->first = in->addr & mask;
-		out->last = out->first | ~mask;
+	case IKE_SEL_NET:
+		net_sel(in->addr, in->end, out);
 		break;
-	}
 	case IKE_SEL_RANGE:
 		out->type = DP_SEL_RANGE;
 		out->first = in->addr;

@@ -371,39 +371,61 @@ tr_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/*
+ * One ordered traffic list as IKE and the dataplane both read it: the
+ * active rows of list (of peer, or of any peer when peer < 0) in (order,
+ * index) order, starting at the marker entry (0: the first), since entries
+ * before the active one are ignored (R2, P3).  Free the array.
+ */
+const struct agent_row **
+agent_traffic_list(struct agent_store *st, int64_t list, int64_t peer,
+                   int32_t marker, size_t *count)
+{
+	struct agent_table *t =
+	    agent_store_table(st, AGENT_G_ipsecTrafficTable);
+	const struct agent_row **rows =
+	    calloc(t->n + 1, sizeof(const struct agent_row *));
+	size_t i, n = 0, start = 0;
+
+	*count = 0;
+	if (rows == NULL)
+		return NULL;
+	for (i = 0; i < t->n; i++) {
+		const struct agent_row *r = t->rows[i];
+
+		if (r->v[AGENT_C_ipsecTrList].i == list &&
+		    (peer < 0 || r->v[AGENT_C_ipsecTrPeer].i == peer) &&
+		    r->v[AGENT_C_ipsecTrRowStatus].i == AGENT_RS_ACTIVE)
+			rows[n++] = r;
+	}
+	qsort((void *)rows, n, sizeof(const struct agent_row *), tr_cmp);
+	for (i = 0; marker != 0 && i < n; i++)
+		if (rows[i]->index == marker)
+			start = i;
+	memmove((void *)rows, (const void *)(rows + start),
+	        (n - start) * sizeof(const struct agent_row *));
+	*count = n - start;
+	return rows;
+}
+
 /* The peer's active protect entries, in list order from its marker on. */
 static int
 traffic(struct agent_store *st, const struct agent_row *peer,
         struct ike_peer_conf *c)
 {
-	struct agent_table *t =
-	    agent_store_table(st, AGENT_G_ipsecTrafficTable);
-	const struct agent_row **mine =
-	    calloc(t->n + 1, sizeof(const struct agent_row *));
-	int32_t marker =
-	    (int32_t)peer->v[AGENT_C_ipsecPeerActiveTrafficEntry].i;
-	size_t i, n = 0, start = 0;
+	size_t i, n;
+	const struct agent_row **mine = agent_traffic_list(
+	    st, AGENT_E_ipsecTrList_peer, peer->index,
+	    (int32_t)peer->v[AGENT_C_ipsecPeerActiveTrafficEntry].i, &n);
 
 	if (mine == NULL)
 		return -1;
-	for (i = 0; i < t->n; i++) {
-		const struct agent_row *r = t->rows[i];
-
-		if (r->v[AGENT_C_ipsecTrList].i == AGENT_E_ipsecTrList_peer &&
-		    r->v[AGENT_C_ipsecTrPeer].i == peer->index &&
-		    r->v[AGENT_C_ipsecTrRowStatus].i == AGENT_RS_ACTIVE)
-			mine[n++] = r;
-	}
-	qsort(mine, n, sizeof(const struct agent_row *), tr_cmp);
-	for (i = 0; marker != 0 && i < n; i++)
-		if (mine[i]->index == marker)
-			start = i;
 	c->traffic = calloc(n + 1, sizeof(*c->traffic));
 	if (c->traffic == NULL) {
-		free(mine);
+		free((void *)mine);
 		return -1;
 	}
-	for (i = start; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		const struct agent_row *r = mine[i];
 		struct ike_traffic *o;
 		int64_t prof;
@@ -429,7 +451,7 @@ traffic(struct agent_store *st, const struct agent_row *peer,
 		       prof ? prof : peer->v[AGENT_C_ipsecPeerIpsecProfile].i,
 		       &o->p2);
 	}
-	free(mine);
+	free((void *)mine);
 	return 0;
 }
 

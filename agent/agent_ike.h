@@ -19,5 +19,12 @@ int agent_ike_peer(struct agent_store *st, int32_t index,
                    struct ike_peer_conf *c);
 void agent_ike_peer_free(struct ike_peer_conf *c);
 void agent_ike_global(struct agent_store *st, struct ike_global_conf *g);
+/*
+ * One traffic list's active rows in order from its marker (0: the first);
+ * peer < 0 matches any.  free() the array; NULL when out of memory.
+ */
+const struct agent_row **agent_traffic_list(struct agent_store *st,
+                                            int64_t list, int64_t peer,
+                                            int32_t marker, size_t *count);
 
 #endif
