@@ -33,6 +33,27 @@
 
 /* Registers the rocommunity/rwuser tokens; not in the installed headers. */
 void init_vacm_conf(void);
+/* Standard agent groups of libnetsnmpmibs; not in the installed headers. */
+void init_system_mib(void);
+void init_snmp_mib(void);
+void init_snmpEngine(void);
+void init_snmpMPDStats(void);
+void init_usmStats(void);
+
+/*
+ * An embedded master answers like any SNMP agent: sysDescr, sysUpTime,
+ * the snmp counters and the SNMPv3 engine (snmpEngineID, which a
+ * notification receiver needs to know the user of our SNMPv3 traps).
+ */
+static void
+standard_groups(void)
+{
+	init_system_mib();
+	init_snmp_mib();
+	init_snmpEngine();
+	init_snmpMPDStats();
+	init_usmStats();
+}
 
 /* Net-SNMP's own messages, minus their trailing newline, into our log. */
 static int
@@ -167,8 +188,10 @@ snmp_start(const struct agent_opts *o, struct agent_store *st)
 		gw_err("%s: init_agent failed", __func__);
 		return -1;
 	}
-	if (o->agentx_socket == NULL)
+	if (o->agentx_socket == NULL) {
 		init_vacm_conf();
+		standard_groups();
+	}
 	if (agent_snmp_register(st) < 0)
 		return -1;
 	init_snmp(APPNAME);

@@ -26,6 +26,9 @@ enum ike_life_policy {
 	IKE_LIFE_NOTIFY,    /* accept larger, use ours, RESPONDER-LIFETIME */
 };
 
+/* A proposal without lifetime attributes means 8 hours (RFC 2407 4.5). */
+#define IKE_LIFE_DEFAULT_SEC 28800
+
 /* 0 in seconds or kbytes means no limit of that kind. */
 struct ike_lifetime {
 	uint32_t seconds;

@@ -85,12 +85,14 @@ am_i_recv2(struct ike_ph1 *sa, const struct ike_msg *m)
 	const struct ike_pld *s = ike_pld_get(m, IKE_PLD_SA, 0);
 	struct ike_buf b;
 	uint16_t group = sa->group;
+	char why[200] = "no SA payload";
 	int rc;
 
 	if (s == NULL ||
-	    ike_p1_accept_reply(sa, ike_pld_body(m, s), s->len) != 0 ||
+	    ike_p1_accept_reply(sa, ike_pld_body(m, s), s->len, why,
+	                        sizeof(why)) != 0 ||
 	    sa->group != group) {
-		ike_sa_fail(sa, "the peer chose a transform we did not offer");
+		ike_sa_fail(sa, "the peer's answer is not acceptable: %s", why);
 		return;
 	}
 	memcpy(sa->rcookie, m->hdr.rcookie, IKE_COOKIE_LEN);

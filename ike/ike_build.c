@@ -549,3 +549,44 @@ ike_build_delete(struct ike_buf *b, uint32_t doi, uint8_t proto,
 	return pld3(b, IKE_PLD_DELETE, &w, sizeof(w), spis,
 	            (size_t)spi_size * nspi, NULL, 0);
 }
+
+/* One data attribute outside a payload: TV, or TLV of four octets. */
+static size_t
+raw_attr(uint8_t *p, uint16_t type, uint32_t v)
+{
+	if (v <= 0xffff) {
+		p[0] = (uint8_t)(0x80 | type >> 8);
+		p[1] = (uint8_t)type;
+		p[2] = (uint8_t)(v >> 8);
+		p[3] = (uint8_t)v;
+		return 4;
+	}
+	p[0] = (uint8_t)(type >> 8);
+	p[1] = (uint8_t)type;
+	p[2] = 0;
+	p[3] = 4;
+	p[4] = (uint8_t)(v >> 24);
+	p[5] = (uint8_t)(v >> 16);
+	p[6] = (uint8_t)(v >> 8);
+	p[7] = (uint8_t)v;
+	return 8;
+}
+
+size_t
+ike_build_life_data(uint8_t *out, int phase1, uint32_t seconds, uint32_t kbytes)
+{
+	uint16_t lt = phase1 ? IKE_ATTR_LIFE_TYPE : IKE_IPSEC_ATTR_LIFE_TYPE;
+	uint16_t ld =
+	    phase1 ? IKE_ATTR_LIFE_DURATION : IKE_IPSEC_ATTR_LIFE_DURATION;
+	size_t n = 0;
+
+	if (seconds) {
+		n += raw_attr(out + n, lt, IKE_LIFE_SECONDS);
+		n += raw_attr(out + n, ld, seconds);
+	}
+	if (kbytes) {
+		n += raw_attr(out + n, lt, IKE_LIFE_KILOBYTES);
+		n += raw_attr(out + n, ld, kbytes);
+	}
+	return n;
+}

@@ -78,6 +78,15 @@ int ike_build_xform(struct ike_buf *b, uint8_t num, uint8_t id);
 /* TV when the attribute is basic (or unknown and < 65536), else TLV of 4
  * or 8 octets; a basic attribute's value must fit in 16 bits. */
 int ike_build_attr(struct ike_buf *b, uint16_t type, uint64_t value);
+/*
+ * The attribute list of a RESPONDER-LIFETIME notification (RFC 2407
+ * 4.6.3.1): Life Type / Life Duration pairs for the non-zero limits, with
+ * the phase 1 (ISAKMP) or phase 2 attribute numbers.  out holds at least
+ * IKE_LIFE_DATA_MAX octets; returns the length.
+ */
+#define IKE_LIFE_DATA_MAX 24
+size_t ike_build_life_data(uint8_t *out, int phase1, uint32_t seconds,
+                           uint32_t kbytes);
 /* TLV with the given value bytes (e.g. a group prime). */
 int ike_build_attr_var(struct ike_buf *b, uint16_t type, const void *data,
                        size_t len);

@@ -99,6 +99,7 @@ struct ike_ph1 {
 	/* The chosen phase 1 transform. */
 	uint16_t enc, keylen, hash, group, auth;
 	uint32_t life_sec, life_kb;
+	int life_told; /* notify policy shortened the peer's lifetime */
 	uint8_t xform_num;
 	struct ike_dh *dh;
 	uint8_t gxi[IKE_DH_MAX], gxr[IKE_DH_MAX];
@@ -121,6 +122,7 @@ struct ike_ph1 {
 	struct event *dpd;    /* heartbeats (RFC 3706) */
 	time_t last_heard;    /* last message from the peer */
 	struct event *hb2;    /* phase 2 heartbeats of its IPsec SAs */
+	struct event *tell;   /* RESPONDER-LIFETIME once the peer is up */
 	uint32_t dpd_seq;
 	uint32_t last_rx; /* hash of the last message taken */
 	time_t created, established;
@@ -184,8 +186,10 @@ int ike_p1_build_sa(struct ike_ph1 *sa, struct ike_buf *b);
 uint16_t ike_p1_select(struct ike_ph1 *sa, const uint8_t *body, size_t len,
                        char *why, size_t whylen);
 int ike_p1_build_reply_sa(struct ike_ph1 *sa, struct ike_buf *b);
+/* Responder with matching policy notify: RESPONDER-LIFETIME if shortened. */
+void ike_p1_tell_lifetime(struct ike_ph1 *sa);
 uint16_t ike_p1_accept_reply(struct ike_ph1 *sa, const uint8_t *body,
-                             size_t len);
+                             size_t len, char *why, size_t whylen);
 
 /* ike_mm.c: also the phase 1 steps Aggressive Mode shares. */
 void ike_ph1_header(struct ike_ph1 *sa, struct ike_buf *b);

@@ -304,15 +304,17 @@ mm_i_recv2(struct ike_ph1 *sa, const struct ike_msg *m)
 {
 	const struct ike_pld *s = ike_pld_get(m, IKE_PLD_SA, 0);
 	struct ike_buf b;
+	char why[200];
 	uint16_t err;
 
 	if (s == NULL) {
 		ike_sa_fail(sa, "message 2 without an SA payload");
 		return;
 	}
-	err = ike_p1_accept_reply(sa, ike_pld_body(m, s), s->len);
+	err = ike_p1_accept_reply(sa, ike_pld_body(m, s), s->len, why,
+	                          sizeof(why));
 	if (err != 0) {
-		ike_sa_fail(sa, "the peer chose a transform we did not offer");
+		ike_sa_fail(sa, "the peer's answer is not acceptable: %s", why);
 		return;
 	}
 	memcpy(sa->rcookie, m->hdr.rcookie, IKE_COOKIE_LEN);
@@ -377,12 +379,14 @@ ike_ph1_established(struct ike_ph1 *sa)
 	struct ike_engine *e = sa->eng;
 
 	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
-	gw_notice("phase 1 with peer %d established (%s, %s, %s%s)",
+	gw_notice("phase 1 with peer %d established (%s, %s, %s%s, "
+	          "lifetime %u s/%u kB)",
 	          sa->peer->conf.index, inet_ntoa(sa->remote.sin_addr),
 	          sa->initiator ? "initiator" : "responder",
 	          sa->remote_id[0] ? sa->remote_id : "?",
-	          sa->floated ? ", NAT-T" : "");
+	          sa->floated ? ", NAT-T" : "", sa->life_sec, sa->life_kb);
 	sa->peer->blocked_until = 0;
+	ike_p1_tell_lifetime(sa);
 	if (e->cb.peer_state != NULL)
 		e->cb.peer_state(e->cb_arg, sa->peer->conf.index,
 		                 IKE_PEER_NEGOTIATING, "");

@@ -9,6 +9,7 @@
 
 #include "common.h"
 
+#include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,8 @@ read_xform(struct ike_xform *x, struct p1_attrs *a)
 			break;
 		}
 	}
+	if (!life_type) /* no lifetime attributes: the customary 8 hours */
+		a->life_sec = IKE_LIFE_DEFAULT_SEC;
 	return 0;
 }
 
@@ -160,8 +163,14 @@ eff_keylen(uint16_t enc, uint16_t keylen)
 	return keylen ? keylen : c ? c->key_default : 0;
 }
 
-/* Whether a matches one of our proposals and our lifetime policy. */
-static int
+enum p1_fit { P1_NO, P1_OK, P1_LIFE };
+
+/*
+ * Whether a matches one of our proposals (P1_OK), and if it does but the
+ * matching policy strict refuses its lifetime, P1_LIFE: the refusal then
+ * names the lifetimes, not the algorithms.
+ */
+static enum p1_fit
 acceptable(const struct ike_ph1 *sa, const struct p1_attrs *a)
 {
 	const struct ike_p1_conf *c = &sa->peer->conf.p1;
@@ -172,32 +181,43 @@ acceptable(const struct ike_ph1 *sa, const struct p1_attrs *a)
 	    a->auth != c->auth || a->group != c->group ||
 	    !hash_fits_auth(a->hash, a->auth) ||
 	    eff_keylen(a->enc, a->keylen) > sa->eng->g.max_key_len)
-		return 0;
-	if (c->life.policy == IKE_LIFE_STRICT &&
-	    (a->life_sec != c->life.seconds || a->life_kb != c->life.kbytes))
-		return 0;
+		return P1_NO;
 	for (i = 0; i < c->nprops; i++)
 		if (ike_crypto_cipher_by_ike(c->props[i].enc) == ca &&
 		    eff_keylen(c->props[i].enc, c->props[i].keylen) ==
 		        eff_keylen(a->enc, a->keylen) &&
 		    c->props[i].hash == a->hash)
-			return 1;
-	return 0;
+			break;
+	if (i == c->nprops)
+		return P1_NO;
+	if (c->life.policy == IKE_LIFE_STRICT &&
+	    (a->life_sec != c->life.seconds || a->life_kb != c->life.kbytes))
+		return P1_LIFE;
+	return P1_OK;
 }
 
 static void
-describe(const struct p1_attrs *a, char *buf, size_t n)
+describe(const struct ike_ph1 *sa, const struct p1_attrs *a, enum p1_fit fit,
+         char *buf, size_t n)
 {
 	const struct ike_cipher_alg *c = ike_crypto_cipher_by_ike(a->enc);
 	const struct ike_hash_alg *h = ike_crypto_hash_by_ike(a->hash);
+	const struct ike_lifetime *l = &sa->peer->conf.p1.life;
 	size_t used = strlen(buf);
 
 	if (used + 2 >= n)
 		return;
-	snprintf(buf + used, n - used, "%s%s-%u/%s/group %u/auth %u",
-	         used ? ", " : "", c ? c->name : "unknown",
-	         eff_keylen(a->enc, a->keylen), h ? h->name : "unknown",
-	         a->group, a->auth);
+	if (fit == P1_LIFE)
+		snprintf(buf + used, n - used,
+		         "%slifetime %u s/%u kB where matching policy strict "
+		         "requires %u s/%u kB",
+		         used ? ", " : "", a->life_sec, a->life_kb, l->seconds,
+		         l->kbytes);
+	else
+		snprintf(buf + used, n - used, "%s%s-%u/%s/group %u/auth %u",
+		         used ? ", " : "", c ? c->name : "unknown",
+		         eff_keylen(a->enc, a->keylen), h ? h->name : "unknown",
+		         a->group, a->auth);
 }
 
 /* Stores the chosen transform; lifetimes per the matching policy. */
@@ -214,12 +234,62 @@ take(struct ike_ph1 *sa, const struct p1_attrs *a, uint8_t num)
 	sa->xform_num = num;
 	sa->life_sec = a->life_sec;
 	sa->life_kb = a->life_kb;
+	sa->life_told = 0;
 	if (l->policy == IKE_LIFE_NOTIFY) {
-		if (l->seconds && (!a->life_sec || a->life_sec > l->seconds))
+		if (l->seconds && (!a->life_sec || a->life_sec > l->seconds)) {
 			sa->life_sec = l->seconds;
-		if (l->kbytes && (!a->life_kb || a->life_kb > l->kbytes))
+			sa->life_told = 1;
+		}
+		if (l->kbytes && (!a->life_kb || a->life_kb > l->kbytes)) {
 			sa->life_kb = l->kbytes;
+			sa->life_told = 1;
+		}
 	}
+}
+
+/* Sends the RESPONDER-LIFETIME that ike_p1_tell_lifetime() scheduled. */
+static void
+on_tell(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_ph1 *sa = arg;
+	uint8_t spi[2 * IKE_COOKIE_LEN], data[IKE_LIFE_DATA_MAX];
+	const struct ike_lifetime *l = &sa->peer->conf.p1.life;
+	size_t n;
+
+	(void)fd;
+	(void)what;
+	if (sa->state != IKE_SA_ESTABLISHED)
+		return;
+	memcpy(spi, sa->icookie, IKE_COOKIE_LEN);
+	memcpy(spi + IKE_COOKIE_LEN, sa->rcookie, IKE_COOKIE_LEN);
+	n = ike_build_life_data(data, 1, l->seconds ? sa->life_sec : 0,
+	                        l->kbytes ? sa->life_kb : 0);
+	if (ike_info_notify_data(sa, IKE_N_RESPONDER_LIFETIME, spi, sizeof(spi),
+	                         IKE_PROTO_ISAKMP, data, n) == 0)
+		gw_info("phase 1 with peer %d: told the peer our shorter "
+		        "lifetime (%u s, %u kB) with RESPONDER-LIFETIME",
+		        sa->peer->conf.index, sa->life_sec, sa->life_kb);
+}
+
+/*
+ * Matching policy notify as responder: the peer learns the shorter
+ * lifetime we use with a RESPONDER-LIFETIME notification (SPI = the
+ * cookie pair), so that it rekeys in time instead of losing the SA at our
+ * expiry.  A second later: sent at once, it could overtake our last Main
+ * Mode message, and the peer could not decrypt it yet.
+ */
+void
+ike_p1_tell_lifetime(struct ike_ph1 *sa)
+{
+	struct timeval tv = {1, 0};
+
+	if (sa->initiator || !sa->life_told)
+		return;
+	sa->life_told = 0;
+	if (sa->tell == NULL)
+		sa->tell = evtimer_new(sa->eng->base, on_tell, sa);
+	if (sa->tell != NULL)
+		evtimer_add(sa->tell, &tv);
 }
 
 /*
@@ -234,6 +304,7 @@ ike_p1_select(struct ike_ph1 *sa, const uint8_t *body, size_t len, char *why,
 	struct ike_prop prop;
 	struct ike_xform x;
 	struct p1_attrs a;
+	enum p1_fit fit;
 	unsigned int i;
 
 	why[0] = '\0';
@@ -244,7 +315,8 @@ ike_p1_select(struct ike_ph1 *sa, const uint8_t *body, size_t len, char *why,
 		if (ike_pld_prop_next(&prop, &x) != IKE_PLD_OK ||
 		    read_xform(&x, &a) < 0)
 			return IKE_N_BAD_PROPOSAL_SYNTAX;
-		if (acceptable(sa, &a)) {
+		fit = acceptable(sa, &a);
+		if (fit == P1_OK) {
 			take(sa, &a, x.num);
 			free(sa->sai_b);
 			sa->sai_b = malloc(len);
@@ -254,7 +326,7 @@ ike_p1_select(struct ike_ph1 *sa, const uint8_t *body, size_t len, char *why,
 			sa->sai_len = len;
 			return 0;
 		}
-		describe(&a, why, whylen);
+		describe(sa, &a, fit, why, whylen);
 	}
 	return IKE_N_NO_PROPOSAL_CHOSEN;
 }
@@ -271,21 +343,30 @@ ike_p1_build_reply_sa(struct ike_ph1 *sa, struct ike_buf *b)
 	return ike_build_sa_end(b);
 }
 
-/* Initiator: the responder's answer must be one transform we offered. */
+/*
+ * Initiator: the responder's answer must be one transform we offered
+ * (with matching policy strict, with our lifetime); why says what it was.
+ */
 uint16_t
-ike_p1_accept_reply(struct ike_ph1 *sa, const uint8_t *body, size_t len)
+ike_p1_accept_reply(struct ike_ph1 *sa, const uint8_t *body, size_t len,
+                    char *why, size_t whylen)
 {
 	struct ike_sa sap;
 	struct ike_prop prop;
 	struct ike_xform x;
 	struct p1_attrs a;
+	enum p1_fit fit;
 
+	snprintf(why, whylen, "not a single transform");
 	if (ike_pld_sa(body, len, IKE_PHASE_1, &sap) != IKE_PLD_OK ||
 	    ike_pld_sa_next(&sap, &prop) != IKE_PLD_OK || prop.nxform != 1 ||
 	    ike_pld_prop_next(&prop, &x) != IKE_PLD_OK ||
 	    read_xform(&x, &a) < 0)
 		return IKE_N_BAD_PROPOSAL_SYNTAX;
-	if (!acceptable(sa, &a))
+	why[0] = '\0';
+	fit = acceptable(sa, &a);
+	describe(sa, &a, fit, why, whylen);
+	if (fit != P1_OK)
 		return IKE_N_NO_PROPOSAL_CHOSEN;
 	take(sa, &a, x.num);
 	return 0;

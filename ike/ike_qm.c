@@ -381,10 +381,15 @@ read_p2(struct ike_prop *pr, struct p2_pick *o)
 			break;
 		}
 	}
+	if (!lt) /* no lifetime attributes: the default 8 hours */
+		o->life_sec = IKE_LIFE_DEFAULT_SEC;
 	return 0;
 }
 
-static int
+enum p2_fit { P2_NO, P2_OK, P2_LIFE };
+
+/* Like phase 1: P2_LIFE when only matching policy strict refuses it. */
+static enum p2_fit
 p2_ok(const struct ike_qm *qm, const struct p2_pick *o)
 {
 	const struct ike_p2_conf *c = &qm->tr.p2;
@@ -394,18 +399,20 @@ p2_ok(const struct ike_qm *qm, const struct p2_pick *o)
 
 	if ((o->encap != IKE_ENCAP_TUNNEL && !udp) || udp != qm->sa->floated ||
 	    o->group != c->pfs_group)
-		return 0;
-	if (c->life.policy == IKE_LIFE_STRICT &&
-	    (o->life_sec != c->life.seconds || o->life_kb != c->life.kbytes))
-		return 0;
+		return P2_NO;
 	for (i = 0; i < c->nprops; i++) {
 		const struct ike_p2_prop *p = &c->props[i];
 
 		if (p->proto == o->proto && p->transform == o->transform &&
 		    p->auth == o->auth && p->keylen == o->keylen)
-			return 1;
+			break;
 	}
-	return 0;
+	if (i == c->nprops)
+		return P2_NO;
+	if (c->life.policy == IKE_LIFE_STRICT &&
+	    (o->life_sec != c->life.seconds || o->life_kb != c->life.kbytes))
+		return P2_LIFE;
+	return P2_OK;
 }
 
 /* The IPComp half of a proposal: the peer's CPI, deflate only. */
@@ -426,7 +433,9 @@ read_comp(struct ike_prop *pr, uint16_t *cpi)
 /*
  * The first acceptable proposal of an SA payload (peer's order).  The
  * protocols of one proposal number are a bundle: ESP or AH, with IPComp
- * or without, which must suit the profile's IPComp setting.
+ * or without, which must suit the profile's IPComp setting.  -1 when
+ * none fits, -2 when one would but for matching policy strict (out then
+ * holds the lifetimes offered).
  */
 static int
 pick_p2(struct ike_qm *qm, const struct ike_msg *m, struct p2_pick *out)
@@ -437,7 +446,8 @@ pick_p2(struct ike_qm *qm, const struct ike_msg *m, struct p2_pick *out)
 	struct ike_prop pr;
 	struct p2_pick cur;
 	unsigned int i;
-	int have = 0, ok = 0, comp = 0, bad = 0, num = -1;
+	int have = 0, comp = 0, bad = 0, num = -1, life_refused = 0;
+	enum p2_fit ok = P2_NO;
 	uint16_t cpi = 0;
 
 	if (s == NULL || ike_pld_sa(ike_pld_body(m, s), s->len, IKE_PHASE_2,
@@ -450,17 +460,20 @@ pick_p2(struct ike_qm *qm, const struct ike_msg *m, struct p2_pick *out)
 			return -1;
 		if (end || pr.num != num) {
 			/* A bundle is complete: take it if it suits. */
-			if (have && ok && !bad &&
+			if (have && ok != P2_NO && !bad &&
 			    !(comp && mode == IKE_IPCOMP_NEVER) &&
 			    !(!comp && mode == IKE_IPCOMP_FORCE)) {
 				*out = cur;
 				out->comp = (uint8_t)comp;
 				out->cpi = cpi;
-				return 0;
+				if (ok == P2_OK)
+					return 0;
+				life_refused = 1;
 			}
 			if (end)
 				break;
-			have = ok = comp = bad = 0;
+			have = comp = bad = 0;
+			ok = P2_NO;
 			num = pr.num;
 		}
 		if (pr.proto == IKE_PROTO_IPCOMP) {
@@ -468,12 +481,12 @@ pick_p2(struct ike_qm *qm, const struct ike_msg *m, struct p2_pick *out)
 			bad |= read_comp(&pr, &cpi) < 0;
 		} else if (!have) {
 			have = 1;
-			ok = read_p2(&pr, &cur) == 0 && p2_ok(qm, &cur);
+			ok = read_p2(&pr, &cur) == 0 ? p2_ok(qm, &cur) : P2_NO;
 		} else {
 			bad = 1; /* AH+ESP bundles are not offered */
 		}
 	}
-	return -1;
+	return life_refused ? -2 : -1;
 }
 
 /*
@@ -499,48 +512,16 @@ use_own_lifetime(const struct ike_lifetime *mine, struct p2_pick *pk)
 	return changed;
 }
 
-/* One data attribute in TV form, or TLV with four octets if it must be. */
-static size_t
-put_attr(uint8_t *p, uint16_t type, uint32_t v)
-{
-	if (v <= 0xffff) {
-		p[0] = (uint8_t)(0x80 | type >> 8);
-		p[1] = (uint8_t)type;
-		p[2] = (uint8_t)(v >> 8);
-		p[3] = (uint8_t)v;
-		return 4;
-	}
-	p[0] = (uint8_t)(type >> 8);
-	p[1] = (uint8_t)type;
-	p[2] = 0;
-	p[3] = 4;
-	p[4] = (uint8_t)(v >> 24);
-	p[5] = (uint8_t)(v >> 16);
-	p[6] = (uint8_t)(v >> 8);
-	p[7] = (uint8_t)v;
-	return 8;
-}
-
 static void
 responder_lifetime(struct ike_buf *b, const struct p2_pick *pk,
                    const struct ike_lifetime *mine)
 {
-	uint8_t data[32];
+	uint8_t data[IKE_LIFE_DATA_MAX];
 	uint32_t spi = htonl(pk->spi);
-	size_t n = 0;
+	size_t n =
+	    ike_build_life_data(data, 0, mine->seconds ? pk->life_sec : 0,
+	                        mine->kbytes ? pk->life_kb : 0);
 
-	if (mine->seconds) {
-		n += put_attr(data + n, IKE_IPSEC_ATTR_LIFE_TYPE,
-		              IKE_LIFE_SECONDS);
-		n += put_attr(data + n, IKE_IPSEC_ATTR_LIFE_DURATION,
-		              pk->life_sec);
-	}
-	if (mine->kbytes) {
-		n += put_attr(data + n, IKE_IPSEC_ATTR_LIFE_TYPE,
-		              IKE_LIFE_KILOBYTES);
-		n += put_attr(data + n, IKE_IPSEC_ATTR_LIFE_DURATION,
-		              pk->life_kb);
-	}
 	ike_build_notify(b, IKE_DOI_IPSEC, pk->proto, IKE_N_RESPONDER_LIFETIME,
 	                 &spi, 4, data, n);
 }
@@ -602,9 +583,10 @@ install(struct ike_qm *qm, const struct p2_pick *pk)
 		return -1;
 	qm->done = 1;
 	gw_notice("peer %d: IPsec SA established for traffic entry %d "
-	          "(SPIs %08x in, %08x out%s)",
+	          "(SPIs %08x in, %08x out%s, lifetime %u s/%u kB)",
 	          c->peer, c->traffic, c->spi_in, c->spi_out,
-	          sa->floated ? ", UDP-encapsulated" : "");
+	          sa->floated ? ", UDP-encapsulated" : "", c->life.seconds,
+	          c->life.kbytes);
 	qm->alive = time(NULL);
 	if (qm->tr.p2.heartbeats != IKE_HB_NONE && qm->tr.p2.heartbeats != 0)
 		ike_dpd_p2_start(sa);
@@ -687,7 +669,7 @@ qm_r_recv1(struct ike_ph1 *sa, struct ike_qm *qm, const struct ike_msg *m)
 	struct p2_pick pk;
 	struct ike_buf b;
 	size_t hoff;
-	int notify_life;
+	int notify_life, rc;
 
 	if (tr == NULL) {
 		ike_qm_failed(sa, 0,
@@ -702,11 +684,20 @@ qm_r_recv1(struct ike_ph1 *sa, struct ike_qm *qm, const struct ike_msg *m)
 		              "Quick Mode refused: bad HASH(1), nonce or KE");
 		return;
 	}
-	if (pick_p2(qm, m, &pk) < 0) {
+	rc = pick_p2(qm, m, &pk);
+	if (rc == -2)
+		ike_qm_failed(sa, tr->index,
+		              "Quick Mode: the peer's lifetime %u s/%u kB is "
+		              "not the %u s/%u kB that matching policy strict "
+		              "requires (NO-PROPOSAL-CHOSEN sent)",
+		              pk.life_sec, pk.life_kb, tr->p2.life.seconds,
+		              tr->p2.life.kbytes);
+	else if (rc < 0)
 		ike_qm_failed(sa, tr->index,
 		              "Quick Mode: none of the peer's phase 2 "
 		              "proposals is acceptable (NO-PROPOSAL-CHOSEN "
 		              "sent)");
+	if (rc < 0) {
 		ike_info_send(sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, 0);
 		return;
 	}
@@ -791,14 +782,24 @@ qm_i_recv2(struct ike_qm *qm, const struct ike_msg *m)
 	struct p2_pick pk;
 	struct ike_buf b;
 	size_t hoff;
+	int rc = 0;
 
 	if (take_nonce_ke(qm, m, 0) < 0 || check_hash(qm, m, 2) < 0 ||
-	    pick_p2(qm, m, &pk) < 0 ||
+	    (rc = pick_p2(qm, m, &pk)) < 0 ||
 	    (qm->dh != NULL &&
 	     ike_dh_derive(qm->dh, qm->peer_ke, qm->peer_ke_len) < 0)) {
-		ike_qm_failed(sa, qm->tr.index,
-		              "Quick Mode answer refused (hash, nonce, KE or "
-		              "a proposal we did not make)");
+		if (rc == -2)
+			ike_qm_failed(
+			    sa, qm->tr.index,
+			    "Quick Mode answer refused: the peer's "
+			    "lifetime %u s/%u kB is not the %u s/%u kB "
+			    "that matching policy strict requires",
+			    pk.life_sec, pk.life_kb, qm->tr.p2.life.seconds,
+			    qm->tr.p2.life.kbytes);
+		else
+			ike_qm_failed(sa, qm->tr.index,
+			              "Quick Mode answer refused (hash, nonce, "
+			              "KE or a proposal we did not make)");
 		return;
 	}
 	qm->child.spi_out = pk.spi;

@@ -468,6 +468,8 @@ ike_sa_free(struct ike_ph1 *sa)
 		event_free(sa->soft);
 	if (sa->hb2 != NULL)
 		event_free(sa->hb2);
+	if (sa->tell != NULL)
+		event_free(sa->tell);
 	ike_out_clear(&sa->out);
 	ike_dh_free(sa->dh);
 	ike_keys_free(sa->keys);

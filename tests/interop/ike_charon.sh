@@ -34,17 +34,23 @@ snmp() { ns_exec gw "$@"; }
 sset() { snmp snmpset -v2c -c private -r1 -t3 "$AGENT" "$@" >/dev/null; }
 get() { snmp snmpget -v2c -c public -r1 -t3 -Oqv "$AGENT" "$@"; }
 
-# SNMP access and a trap sink for ipsecgwd; snmptrapd receives the
-# notifications (peer up/down, phase 1 failure).
+# SNMP access and two trap sinks for ipsecgwd: snmptrapd receives the
+# notifications (peer up/down, phase 1/2 failures) as SNMPv2c traps on
+# port 16200 and as SNMPv3 authPriv traps on port 16201.
 mkdir -m 700 "$T/state"
 cat >"$T/state/ipsecgwd.conf" <<EOC
 rocommunity public 127.0.0.1
 rwcommunity private 127.0.0.1
 trap2sink 127.0.0.1:16200 public
+createUser trapper SHA trap-auth-passphrase AES trap-priv-passphrase
+trapsess -v 3 -u trapper -l authPriv -a SHA -A trap-auth-passphrase -x AES -X trap-priv-passphrase 127.0.0.1:16201
 EOC
 echo "disableAuthorization yes" >"$T/snmptrapd.conf"
-if command -v snmptrapd >/dev/null; then
-	ns_exec gw snmptrapd -f -Lf "$T/traps.log" -C -c "$T/snmptrapd.conf" udp:127.0.0.1:16200 &
+TRAPD=""
+command -v snmptrapd >/dev/null && TRAPD=$(command -v snmptrapd)
+if [ -n "$TRAPD" ]; then
+	mkdir -p "$T/trapd-v2c"
+	ns_exec gw env SNMP_PERSISTENT_DIR="$T/trapd-v2c" "$TRAPD" -f -Lf "$T/traps.log" -C -c "$T/snmptrapd.conf" udp:127.0.0.1:16200 &
 fi
 ns_exec gw "$IPSECGWD" --foreground --state-dir "$T/state" --log-level info >"$T/gw.log" 2>&1 &
 GW_PID=$!
@@ -52,6 +58,19 @@ for _ in $(seq 1 100); do
 	case "$(get ipsecGlobEnable.0 2>/dev/null)" in true | false) break ;; esac
 	sleep 0.1
 done
+# An SNMPv3 trap is authenticated with the sender's engine ID: the v3
+# sink knows the user under ipsecgwd's engine ID, read over SNMP
+# (snmpEngineID.0), and accepts nothing below authPriv.
+if [ -n "$TRAPD" ]; then
+	eid=$(get -Ox .1.3.6.1.6.3.10.2.1.1.0 | tr -d ' "\n')  # snmpEngineID.0
+	cat >"$T/snmptrapd-v3.conf" <<EOC
+createUser -e 0x$eid trapper SHA trap-auth-passphrase AES trap-priv-passphrase
+authUser log trapper priv
+EOC
+	mkdir -p "$T/trapd-v3"
+	ns_exec gw env SNMP_PERSISTENT_DIR="$T/trapd-v3" "$TRAPD" -f -Lf "$T/traps-v3.log" -C -c "$T/snmptrapd-v3.conf" udp:127.0.0.1:16201 &
+	echo "    ipsecgwd's engine ID: 0x$eid"
+fi
 
 mkdir -p "$T/C"
 # charon_conf AGGRESSIVE IKE_PROPOSALS ESP_PROPOSALS: (re)load charon's side.
@@ -80,6 +99,7 @@ connections {
 				remote_ts = 10.98.1.0/24
 				esp_proposals = $3
 				start_action = none
+				${5:-}
 			}
 		}
 	}
@@ -238,18 +258,86 @@ else fail "IPComp default against charon"; sw C --list-sas; fi
 sset ipsecProfileIpComp.1 i noComp
 reset
 
-# 2g. Lifetime matching policy notify: charon proposes a longer phase 2
-# lifetime; ipsecgwd (responder) uses its own 900 s and says so with a
-# RESPONDER-LIFETIME notification (strongSwan 5.9 parses it but keeps its
-# own lifetime, so we check what it received and what we use).
+# 2g. Lifetime matching policy (I2) against the lifetimes charon proposes
+# as initiator.  charon offers reauth_time + over_time in phase 1 (no
+# volume) and the CHILD_SA's life_time / life_bytes in phase 2.  Ours:
+# lifetime entry 1 (900 s and 11000 kB) for both phases, or entry 4
+# (900 s, time only) where charon must be able to propose exactly ours.
+# lt_try POLICY_P1 POLICY_P2 CONN_OPTS CHILD_OPTS: one charon-initiated
+# setup; the lifetimes ipsecgwd used are then in its log.
+LT_P1_LONG="reauth_time = 7200s
+		over_time = 0s"
+LT_P1_900="reauth_time = 900s
+		over_time = 0s"
+lt_try() {
+	reset
+	sset ipsecLifePolicy.1 i "$1" ipsecLifePolicy.4 i "$2"
+	charon_conf no aes128-sha1-modp2048 aes128-sha1 "$3" "$4"
+	LT_LOG0=$(wc -l <"$T/gw.log")
+	LT_CH0=$(wc -l <"$T/C/charon.log")
+	sw C --initiate --child net --ike gw >/dev/null 2>&1 || true
+	sleep 0.5
+}
+lt_gw() { tail -n +"$((LT_LOG0 + 1))" "$T/gw.log"; }
+lt_ch() { tail -n +"$((LT_CH0 + 1))" "$T/C/charon.log"; }
+sset ipsecLifeRowStatus.4 i createAndGo ipsecLifeBasedOn.4 i time ipsecLifeSeconds.4 u 900
+sset ipsecProfileLifetime.1 i 1 ikeProfileLifetime.1 i 1
+
+# loose: charon's 7200 s in phase 1 and its 1200 s / 50000 kB in phase 2
+# are used as proposed, though ours are shorter.
+lt_try loose loose "$LT_P1_LONG" "life_time = 1200s
+				rekey_time = 1000s
+				life_bytes = 50000000"
+if grep -q "phase 1 with peer 1 established (.*responder.*lifetime 7200 s/0 kB)" <<<"$(lt_gw)" &&
+	grep -Eq "IPsec SA established .*lifetime 1200 s/50000 kB" <<<"$(lt_gw)"; then
+	ok "loose: charon's lifetimes used (phase 1 7200 s, phase 2 1200 s and its volume)"
+else fail "loose: $(grep -o 'lifetime [0-9]* s/[0-9]* kB' <<<"$(lt_gw)" | tr '\n' ' ')"; fi
+left=$(snmp snmpwalk -v2c -c public -OqvU "$AGENT" ikeSaLifetimeLeft | sort -n | tail -1)
+[ "${left:-0}" -gt 7000 ] && ok "ikeSaLifetimeLeft shows charon's lifetime ($left s left)" || fail "ikeSaLifetimeLeft $left"
+
+# strict: a phase 1 lifetime other than ours is refused, with the reason.
+lt_try strict loose "$LT_P1_LONG" "life_time = 1200s"
+r=$(get ipsecPeerLastError.1)
+case "$r" in
+*"lifetime 7200 s/0 kB where matching policy strict requires 900 s/11000 kB"*) ok "strict: charon's 7200 s refused in phase 1: $r" ;;
+*) fail "strict phase 1: ipsecPeerLastError = '$r'" ;;
+esac
+grep -q "NO_PROPOSAL_CHOSEN" <<<"$(lt_ch)" && ok "charon was told NO-PROPOSAL-CHOSEN" || fail "no NO-PROPOSAL-CHOSEN at charon"
+# strict, and charon proposes exactly ours (entry 4 for phase 1): accepted;
+# its phase 2 life_time of 1200 s is refused by the strict entry 4 ...
+sset ikeProfileLifetime.1 i 4 ipsecProfileLifetime.1 i 4
+lt_try strict strict "$LT_P1_900" "life_time = 1200s"
+r=$(get ipsecPeerLastError.1)
+if grep -q "phase 1 with peer 1 established (.*lifetime 900 s/0 kB)" <<<"$(lt_gw)" &&
+	[[ "$r" == *"lifetime 1200 s/0 kB is not the 900 s/0 kB that matching policy strict requires"* ]]; then
+	ok "strict: phase 1 with exactly our 900 s accepted, phase 2 with 1200 s refused: $r"
+else fail "strict: $r / $(grep -o 'lifetime [0-9]* s/[0-9]* kB' <<<"$(lt_gw)" | tr '\n' ' ')"; fi
+# ... and accepted when charon proposes our 900 s there as well.
+lt_try strict strict "$LT_P1_900" "life_time = 900s
+				rekey_time = 800s"
+grep -q "IPsec SA established .*lifetime 900 s/0 kB" <<<"$(lt_gw)" && wait_state INSTALLED &&
+	ok "strict: phase 2 with exactly our 900 s accepted" || fail "strict phase 2 with our lifetime: $(get ipsecPeerLastError.1)"
+sset ikeProfileLifetime.1 i 1 ipsecProfileLifetime.1 i 1
+
+# notify: longer proposals are accepted, ours (900 s / 11000 kB) used, and
+# charon is told in both phases with RESPONDER-LIFETIME (24576).
+lt_try notify loose "$LT_P1_LONG" "life_time = 1200s
+				rekey_time = 1000s"
+if grep -q "phase 1 with peer 1 established (.*lifetime 900 s/11000 kB)" <<<"$(lt_gw)" &&
+	grep -q "IPsec SA established .*lifetime 900 s/11000 kB" <<<"$(lt_gw)"; then
+	ok "notify: our shorter lifetimes used in both phases"
+else fail "notify: $(grep -o 'lifetime [0-9]* s/[0-9]* kB' <<<"$(lt_gw)" | tr '\n' ' ')"; fi
+for _ in $(seq 1 50); do grep -q "told the peer our shorter lifetime" <<<"$(lt_gw)" && break; sleep 0.1; done
+sleep 0.3
+grep -Eq "received (RESPONDER_LIFETIME|\(24576\)) notify" <<<"$(lt_ch)" &&
+	ok "charon received RESPONDER-LIFETIME for the ISAKMP SA: $(grep -Eo 'received (RESPONDER_LIFETIME|\(24576\)) notify' <<<"$(lt_ch)" | head -1)" ||
+	fail "no phase 1 RESPONDER-LIFETIME at charon"
+grep -q "QUICK_MODE response.*N((24576))" <<<"$(lt_ch)" && ok "charon received RESPONDER-LIFETIME (24576) in Quick Mode" || fail "no RESPONDER-LIFETIME at charon"
+left=$(snmp snmpwalk -v2c -c public -OqvU "$AGENT" ipsecSaLifetimeLeft | sort -n | tail -1)
+[ "${left:-0}" -le 900 ] && [ "${left:-0}" -gt 880 ] && ok "ipsecSaTable: our 900 s lifetime is used ($left s left)" || fail "ipsecSaLifetimeLeft $left"
+sset ipsecLifePolicy.1 i loose ipsecLifePolicy.4 i loose
 reset
-sset ipsecLifePolicy.1 i notify
 charon_conf no aes128-sha1-modp2048 aes128-sha1
-sw C --initiate --child net --ike gw >/dev/null 2>&1 || true
-grep -q "QUICK_MODE response.*N((24576))" "$T/C/charon.log" && ok "charon received RESPONDER-LIFETIME (24576) in Quick Mode" || fail "no RESPONDER-LIFETIME at charon"
-snmp snmpwalk -v2c -c public -Oqv "$AGENT" ipsecSaLifetimeLeft | grep -qx "900 seconds" && ok "ipsecSaTable: our 900 s lifetime is used" || fail "lifetime: $(snmp snmpwalk -v2c -c public -Oqv "$AGENT" ipsecSaLifetimeLeft | tr '\n' ' ')"
-sset ipsecLifePolicy.1 i loose
-reset
 
 # 2h. INITIAL-CONTACT: charon dies (kill -9, so no delete reaches us),
 # comes back and sets the tunnel up again; its INITIAL-CONTACT makes us
@@ -335,6 +423,13 @@ if [ -f "$T/traps.log" ]; then
 	done
 	grep -q "pre-shared keys differ" "$T/traps.log" && ok "the failure notification carries the reason" || fail "no reason in the notification"
 	grep -q "NO-PROPOSAL-CHOSEN" "$T/traps.log" && ok "the phase 2 failure notification carries the reason" || fail "no reason in the phase 2 notification"
+fi
+if [ -f "$T/traps-v3.log" ]; then
+	for t in ipsecPeerUp ipsecPeerDown ipsecPhase1Failure ipsecPhase2Failure; do
+		n=$(grep -c "IPSECGW-MIB::$t" "$T/traps-v3.log" || true)
+		[ "$n" -ge 1 ] && ok "notification $t received as an SNMPv3 authPriv trap ($n)" || fail "no SNMPv3 $t notification"
+	done
+	grep -q "pre-shared keys differ" "$T/traps-v3.log" && ok "the SNMPv3 failure notification carries the reason" || fail "no reason in the SNMPv3 notification"
 fi
 grep -q "interop-psk\|not-the-right-key" "$T/gw.log" && fail "a key is in the log" || ok "no key in the log"
 echo "$PASSES passed, $FAILS failed"
