@@ -130,8 +130,8 @@ on_p2(evutil_socket_t fd, short what, void *arg)
 		return;
 	for (qm = sa->qms; qm != NULL; qm = qm->next) {
 		uint8_t hb = qm->tr.p2.heartbeats;
-		time_t seen = qm->alive > sa->last_heard ? qm->alive
-		                                         : sa->last_heard;
+		time_t seen =
+		    qm->alive > sa->last_heard ? qm->alive : sa->last_heard;
 
 		if (!qm->done || hb == IKE_HB_NONE || hb == 0)
 			continue;

@@ -179,6 +179,21 @@ pending_qm(const struct ike_ph1 *sa)
 	return NULL;
 }
 
+/* RESPONDER-LIFETIME for the ISAKMP SA (RFC 2407 4.6.3.1). */
+static void
+responder_lifetime(struct ike_ph1 *sa, const struct ike_notify *n)
+{
+	uint32_t sec, kb;
+
+	if (ike_pld_lifetime(n, &sec, &kb) != IKE_PLD_OK) {
+		sa->eng->malformed++;
+		gw_info("ISAKMP SA %u: unusable RESPONDER-LIFETIME ignored",
+		        sa->index);
+		return;
+	}
+	ike_sa_shorten(sa, sec, kb);
+}
+
 /* Received Informational: verify HASH(1), then act on N and D. */
 void
 ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len)
@@ -235,6 +250,9 @@ ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len)
 			continue;
 		if (n.type == IKE_N_R_U_THERE || n.type == IKE_N_R_U_THERE_ACK)
 			ike_dpd_recv(sa, &n);
+		else if (n.type == IKE_N_RESPONDER_LIFETIME &&
+		         n.proto == IKE_PROTO_ISAKMP)
+			responder_lifetime(sa, &n);
 		else if (n.type < 8192 && sa->state != IKE_SA_ESTABLISHED &&
 		         sa->state != IKE_SA_DEAD) {
 			/* Phase 1 refused, e.g. our certificate. */
@@ -243,9 +261,10 @@ ike_info_recv(struct ike_ph1 *sa, const uint8_t *pkt, size_t len)
 			break;
 		} else if (n.type < 8192 && (q = pending_qm(sa)) != NULL) {
 			q->gone = 1; /* finished, unsuccessfully */
-			ike_qm_failed(sa, q->tr.index,
-			              "Quick Mode refused by the peer: %s",
-			              ike_pld_err_str((enum ike_pld_err)n.type));
+			ike_qm_failed(
+			    sa, q->tr.index,
+			    "Quick Mode refused by the peer: %s",
+			    ike_pld_err_str((enum ike_pld_err)n.type));
 		} else
 			gw_info("ISAKMP SA %u: peer notified %u", sa->index,
 			        n.type);

@@ -99,6 +99,7 @@ struct ike_ph1 {
 	/* The chosen phase 1 transform. */
 	uint16_t enc, keylen, hash, group, auth;
 	uint32_t life_sec, life_kb;
+	uint32_t prop_life_sec, prop_life_kb; /* as the initiator proposed */
 	int life_told; /* notify policy shortened the peer's lifetime */
 	uint8_t xform_num;
 	struct ike_dh *dh;
@@ -188,6 +189,8 @@ uint16_t ike_p1_select(struct ike_ph1 *sa, const uint8_t *body, size_t len,
 int ike_p1_build_reply_sa(struct ike_ph1 *sa, struct ike_buf *b);
 /* Responder with matching policy notify: RESPONDER-LIFETIME if shortened. */
 void ike_p1_tell_lifetime(struct ike_ph1 *sa);
+/* A shorter lifetime the responder announced for this ISAKMP SA. */
+void ike_sa_shorten(struct ike_ph1 *sa, uint32_t seconds, uint32_t kbytes);
 uint16_t ike_p1_accept_reply(struct ike_ph1 *sa, const uint8_t *body,
                              size_t len, char *why, size_t whylen);
 

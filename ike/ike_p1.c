@@ -232,8 +232,8 @@ take(struct ike_ph1 *sa, const struct p1_attrs *a, uint8_t num)
 	sa->auth = a->auth;
 	sa->group = a->group;
 	sa->xform_num = num;
-	sa->life_sec = a->life_sec;
-	sa->life_kb = a->life_kb;
+	sa->life_sec = sa->prop_life_sec = a->life_sec;
+	sa->life_kb = sa->prop_life_kb = a->life_kb;
 	sa->life_told = 0;
 	if (l->policy == IKE_LIFE_NOTIFY) {
 		if (l->seconds && (!a->life_sec || a->life_sec > l->seconds)) {
@@ -334,8 +334,11 @@ ike_p1_select(struct ike_ph1 *sa, const uint8_t *body, size_t len, char *why,
 int
 ike_p1_build_reply_sa(struct ike_ph1 *sa, struct ike_buf *b)
 {
-	struct p1_attrs a = {sa->enc,   sa->keylen,   sa->hash,   sa->auth,
-	                     sa->group, sa->life_sec, sa->life_kb};
+	/* The transform as proposed: a shorter lifetime of ours (policy
+	 * notify) is announced with RESPONDER-LIFETIME, not by changing it. */
+	struct p1_attrs a = {sa->enc,         sa->keylen, sa->hash,
+	                     sa->auth,        sa->group,  sa->prop_life_sec,
+	                     sa->prop_life_kb};
 
 	ike_build_sa_begin(b, IKE_DOI_IPSEC, IKE_SIT_IDENTITY_ONLY);
 	build_p1_prop(sa, b);

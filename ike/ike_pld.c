@@ -1068,6 +1068,59 @@ ike_pld_dpd(const struct ike_notify *n, uint32_t *seq)
 	return IKE_PLD_OK;
 }
 
+/*
+ * RESPONDER-LIFETIME (RFC 2407 4.6.3.1): the data is a list of Life Type /
+ * Life Duration attribute pairs, with the phase 1 numbers when the notify
+ * is about the ISAKMP SA.  A type without its duration, an unknown type,
+ * a zero or a duration over 32 bits make the list unusable.
+ */
+enum ike_pld_err
+ike_pld_lifetime(const struct ike_notify *n, uint32_t *seconds,
+                 uint32_t *kbytes)
+{
+	int p1 = n->proto == IKE_PROTO_ISAKMP;
+	uint16_t lt = p1 ? IKE_ATTR_LIFE_TYPE : IKE_IPSEC_ATTR_LIFE_TYPE;
+	uint16_t ld =
+	    p1 ? IKE_ATTR_LIFE_DURATION : IKE_IPSEC_ATTR_LIFE_DURATION;
+	struct ike_attr a;
+	enum ike_pld_err err;
+	size_t off = 0, size;
+	uint64_t kind = 0, v;
+
+	*seconds = *kbytes = 0;
+	if (n->type != IKE_N_RESPONDER_LIFETIME || n->len == 0)
+		return fail(__func__, IKE_PLD_ERR_PAYLOAD_MALFORMED,
+		            "notify %u with %zu octets is no lifetime", n->type,
+		            n->len);
+	while (off < n->len) {
+		err = attr_read(n->data, off, n->len, &a, &size);
+		if (err != IKE_PLD_OK)
+			return err;
+		off += size;
+		a.proto = n->proto;
+		if (ike_pld_attr_value(&a, &v) != IKE_PLD_OK)
+			return IKE_PLD_ERR_PAYLOAD_MALFORMED;
+		if (a.type == lt && kind == 0 &&
+		    (v == IKE_LIFE_SECONDS || v == IKE_LIFE_KILOBYTES)) {
+			kind = v;
+		} else if (a.type == ld && kind != 0 && v != 0 &&
+		           v <= UINT32_MAX) {
+			*(kind == IKE_LIFE_SECONDS ? seconds : kbytes) =
+			    (uint32_t)v;
+			kind = 0;
+		} else {
+			return fail(__func__, IKE_PLD_ERR_PAYLOAD_MALFORMED,
+			            "lifetime attribute %u (value %llu) out of "
+			            "place",
+			            a.type, (unsigned long long)v);
+		}
+	}
+	if (kind != 0)
+		return fail(__func__, IKE_PLD_ERR_PAYLOAD_MALFORMED,
+		            "life type without its duration");
+	return IKE_PLD_OK;
+}
+
 /* The SPI list must fill the payload exactly: count times size. */
 enum ike_pld_err
 ike_pld_delete(const uint8_t *body, size_t len, struct ike_delete *d)

@@ -321,6 +321,9 @@ enum ike_pld_err ike_pld_notify(const uint8_t *body, size_t len,
                                 struct ike_notify *n);
 /* R-U-THERE / R-U-THERE-ACK sequence number (RFC 3706). */
 enum ike_pld_err ike_pld_dpd(const struct ike_notify *n, uint32_t *seq);
+/* RESPONDER-LIFETIME data: seconds and kB (0 where the list has none). */
+enum ike_pld_err ike_pld_lifetime(const struct ike_notify *n, uint32_t *seconds,
+                                  uint32_t *kbytes);
 enum ike_pld_err ike_pld_delete(const uint8_t *body, size_t len,
                                 struct ike_delete *d);
 /* The i-th SPI of a decoded Delete payload, or NULL. */

@@ -526,6 +526,42 @@ responder_lifetime(struct ike_buf *b, const struct p2_pick *pk,
 	                 &spi, 4, data, n);
 }
 
+/*
+ * Initiator: a RESPONDER-LIFETIME in the answer (RFC 2407 4.6.3.1) means
+ * the peer keeps the SA for less than the lifetime in the proposal; ours
+ * then ends with the peer's, whatever our matching policy, since an SA
+ * the peer has dropped carries nothing.
+ */
+static void
+take_responder_lifetime(struct ike_qm *qm, const struct ike_msg *m,
+                        struct p2_pick *pk)
+{
+	unsigned int i;
+
+	for (i = 0; i < ike_pld_count(m, IKE_PLD_NOTIFY); i++) {
+		const struct ike_pld *p = ike_pld_get(m, IKE_PLD_NOTIFY, i);
+		struct ike_notify n;
+		uint32_t sec, kb;
+
+		if (ike_pld_notify(ike_pld_body(m, p), p->len, &n) !=
+		        IKE_PLD_OK ||
+		    n.type != IKE_N_RESPONDER_LIFETIME || n.proto != pk->proto)
+			continue;
+		if (ike_pld_lifetime(&n, &sec, &kb) != IKE_PLD_OK) {
+			qm->sa->eng->malformed++;
+			continue;
+		}
+		if (sec && (!pk->life_sec || sec < pk->life_sec))
+			pk->life_sec = sec;
+		if (kb && (!pk->life_kb || kb < pk->life_kb))
+			pk->life_kb = kb;
+		gw_info("peer %d: the responder's lifetime is %u s/%u kB "
+		        "(RESPONDER-LIFETIME); the IPsec SA lives %u s/%u kB",
+		        qm->sa->peer->conf.index, sec, kb, pk->life_sec,
+		        pk->life_kb);
+	}
+}
+
 /* KEYMAT for both directions, handed to the dataplane, then cleansed. */
 static int
 install(struct ike_qm *qm, const struct p2_pick *pk)
@@ -805,6 +841,7 @@ qm_i_recv2(struct ike_qm *qm, const struct ike_msg *m)
 	qm->child.spi_out = pk.spi;
 	qm->child.ipcomp = pk.comp;
 	qm->child.cpi_out = pk.cpi;
+	take_responder_lifetime(qm, m, &pk);
 	ike_out_clear(&qm->out);
 	nr.base = qm->nr;
 	nr.len = qm->nr_len;

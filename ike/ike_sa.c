@@ -109,14 +109,19 @@ on_soft(evutil_socket_t fd, short what, void *arg)
 		ike_mm_start(sa->eng, p, -1);
 }
 
+/* The rekey point, counted from establishment (now, or earlier when a
+ * RESPONDER-LIFETIME shortened the lifetime later). */
 static void
 arm_soft(struct ike_ph1 *sa)
 {
-	struct timeval tv = {0, 0};
+	struct timeval tv = {1, 0};
+	time_t at, el = time(NULL) - sa->established;
 
 	if (sa->life_sec < 10)
 		return;
-	tv.tv_sec = (time_t)sa->life_sec * (sa->initiator ? 90 : 95) / 100;
+	at = (time_t)sa->life_sec * (sa->initiator ? 90 : 95) / 100;
+	if (at > el)
+		tv.tv_sec = at - el;
 	if (sa->soft == NULL)
 		sa->soft = evtimer_new(sa->eng->base, on_soft, sa);
 	if (sa->soft != NULL)
@@ -167,6 +172,32 @@ arm_expire(struct ike_ph1 *sa, uint32_t seconds)
 		sa->expire = evtimer_new(sa->eng->base, on_expire, sa);
 	if (sa->expire != NULL)
 		evtimer_add(sa->expire, &tv);
+}
+
+/*
+ * The responder told us (RESPONDER-LIFETIME) that it uses a shorter
+ * lifetime than the one we proposed: ours ends with it, so that we rekey
+ * before the peer drops the SA.  Longer values change nothing.
+ */
+void
+ike_sa_shorten(struct ike_ph1 *sa, uint32_t seconds, uint32_t kbytes)
+{
+	time_t el = time(NULL) - sa->established;
+
+	if (sa->state != IKE_SA_ESTABLISHED)
+		return;
+	if (kbytes && (!sa->life_kb || kbytes < sa->life_kb))
+		sa->life_kb = kbytes;
+	if (seconds && (!sa->life_sec || seconds < sa->life_sec)) {
+		gw_notice("ISAKMP SA %u: the peer's lifetime is %u s "
+		          "(RESPONDER-LIFETIME), ours %u s: using the peer's",
+		          sa->index, seconds, sa->life_sec);
+		sa->life_sec = seconds;
+		arm_expire(sa,
+		           (time_t)seconds > el ? seconds - (uint32_t)el : 1);
+		arm_soft(sa);
+	}
+	ike_sa_report(sa);
 }
 
 /* How many SAs exist, and how many are still being negotiated. */

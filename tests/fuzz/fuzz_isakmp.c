@@ -66,7 +66,7 @@ sub(uint8_t type, const uint8_t *b, size_t len, int phase)
 	struct ike_delete d;
 	struct ike_natoa o;
 	struct ike_data dt;
-	uint32_t seq;
+	uint32_t seq, sec, kb;
 	unsigned int i;
 
 	switch (type) {
@@ -81,8 +81,10 @@ sub(uint8_t type, const uint8_t *b, size_t len, int phase)
 		(void)ike_pld_cert(type, b, len, &c);
 		break;
 	case IKE_PLD_NOTIFY:
-		if (ike_pld_notify(b, len, &n) == IKE_PLD_OK)
+		if (ike_pld_notify(b, len, &n) == IKE_PLD_OK) {
 			(void)ike_pld_dpd(&n, &seq);
+			(void)ike_pld_lifetime(&n, &sec, &kb);
+		}
 		break;
 	case IKE_PLD_DELETE:
 		if (ike_pld_delete(b, len, &d) == IKE_PLD_OK)

@@ -22,7 +22,7 @@ export MIBDIRS="$IPSECGW_TOP/mibs:$IPSECGW_IETF_MIBS" MIBS=IPSECGW-MIB SNMPCONFP
 AGENT=udp:127.0.0.1:1161
 sset() { local n=$1; shift; ns_exec "$n" snmpset -v2c -c private -r1 -t3 "$AGENT" "$@" >/dev/null; }
 get() { local n=$1; shift; ns_exec "$n" snmpget -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@"; }
-rows() { ns_exec "$1" snmpwalk -v2c -c public -r1 -t3 -OqvU "$AGENT" "$2" 2>/dev/null | grep -vc '^No more' || true; }
+rows() { ns_exec "$1" snmpwalk -v2c -c public -r1 -t3 -OqvU "$AGENT" "$2" 2>/dev/null | grep -vc '^No more\|^No Such' || true; }
 
 ns_add a
 ns_add b

@@ -50,7 +50,7 @@ export MIBDIRS="$IPSECGW_TOP/mibs:$IPSECGW_IETF_MIBS" MIBS=IPSECGW-MIB SNMPCONFP
 AGENT=udp:127.0.0.1:1161
 sset() { local n=$1; shift; ns_exec "$n" snmpset -v2c -c private -r1 -t3 "$AGENT" "$@" >/dev/null; }
 get() { local n=$1; shift; ns_exec "$n" snmpget -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@" | tr -d '"'; }
-walk() { local n=$1; shift; ns_exec "$n" snmpwalk -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@" 2>/dev/null | grep -v '^No more' || true; }
+walk() { local n=$1; shift; ns_exec "$n" snmpwalk -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@" 2>/dev/null | grep -v '^No more\|^No Such' || true; }
 ctl() { "$ISDN_DIAL" --socket "$SOCK" --ctl "$*"; }
 # ctl_num NUMBER KEY: one of isdnsim's per-number counters.
 ctl_num() { ctl "number $1" | tr ' ' '\n' | sed -n "/^$2\$/{n;p}"; }

@@ -40,7 +40,7 @@ AGENT=udp:127.0.0.1:1161
 snmp() { ns_exec gw "$@"; }
 sset() { snmp snmpset -v2c -c private -r1 -t3 "$AGENT" "$@" >/dev/null; }
 get() { snmp snmpget -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@"; }
-walk() { snmp snmpwalk -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@" 2>/dev/null | grep -v '^No more' || true; }
+walk() { snmp snmpwalk -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@" 2>/dev/null | grep -v '^No more\|^No Such' || true; }
 
 mkdir -m 700 "$T/state"
 ns_exec gw "$IPSECGWD" --foreground --state-dir "$T/state" --log-level info >"$T/gw.log" 2>&1 &

@@ -114,7 +114,7 @@ ipcomp_case() { # A_MODE B_MODE WANT_CEA LABEL
 		[ "$(get a ipsecPeerOperStatus.1)" = up ] && { up=1; break; }
 		sleep 0.1
 	done
-	cea=$(ns_exec b snmpwalk -v2c -c public -Oqv "$AGENT" ipsecSaCea 2>/dev/null | grep -v "No more" | tail -1 || true)
+	cea=$(ns_exec b snmpwalk -v2c -c public -Oqv "$AGENT" ipsecSaCea 2>/dev/null | grep -v "No more\|No Such" | tail -1 || true)
 	if [ "$3" = none ]; then
 		[ $up -eq 0 ] && [ -z "$cea" ] && ok "$4" || fail "$4: got a bundle '$cea'"
 	else
@@ -127,5 +127,31 @@ ipcomp_case forceComp forceComp CE- "IPComp forced on both sides: ESP+IPComp bun
 ipcomp_case default noComp -E- "IPComp proposed first, refused by the responder: plain ESP"
 ipcomp_case default default CE- "IPComp proposed first and accepted"
 ipcomp_case forceComp noComp none "IPComp forced against noComp: no IPsec SA"
+# Lifetime matching policy notify (I2) between two ipsecgwd: B keeps SAs
+# for 600 s / 5000 kB and tells A, which proposed its 900 s / 11000 kB,
+# with RESPONDER-LIFETIME in the Quick Mode answer and in an Informational
+# after phase 1; A then uses B's shorter lifetimes for both SAs.
+for n in a b; do
+	sset "$n" ipsecPeerAdminStatus.1 i down
+	sset "$n" ipsecProfileIpComp.1 i noComp
+done
+sset b ipsecLifeRowStatus.5 i createAndGo ipsecLifeSeconds.5 u 600 ipsecLifeKBytes.5 u 5000 ipsecLifePolicy.5 i notify
+sset b ikeProfileLifetime.1 i 5 ipsecProfileLifetime.1 i 5
+for n in a b; do sset "$n" ipsecPeerAdminStatus.1 i up; done
+sset a ipsecPeerAdminStatus.1 i dialup
+told=0
+for _ in $(seq 1 50); do
+	grep -q "the peer's lifetime is 600 s (RESPONDER-LIFETIME)" "$T/a.log" && { told=1; break; }
+	sleep 0.1
+done
+p1=$(ns_exec a snmpwalk -v2c -c public -OqvU "$AGENT" ikeSaLifetimeLeft | sort -n | tail -1)
+p2=$(ns_exec a snmpwalk -v2c -c public -OqvU "$AGENT" ipsecSaLifetimeLeft | sort -n | tail -1)
+if [ $told -eq 1 ] && grep -q "the responder's lifetime is 600 s/5000 kB" "$T/a.log" &&
+	[ "${p1:-0}" -le 600 ] && [ "${p1:-0}" -gt 580 ] && [ "${p2:-0}" -le 600 ] && [ "${p2:-0}" -gt 580 ]; then
+	ok "notify: A uses B's 600 s in phase 1 ($p1 s left) and phase 2 ($p2 s left) after RESPONDER-LIFETIME"
+	ping_through "shortened lifetimes"
+else
+	fail "notify between two ipsecgwd: told=$told, phase 1 $p1 s, phase 2 $p2 s left"; grep -i "lifetime" "$T/a.log" | tail -4
+fi
 echo "$PASSES passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]

@@ -1465,6 +1465,72 @@ truncated_prefixes(void **state)
 	gw_log_set_level(GW_LOG_DEBUG);
 }
 
+/*
+ * RESPONDER-LIFETIME data as ike_build_life_data() writes it (phase 2,
+ * seconds as TV, kB as a 4-octet TLV): decoded back; every prefix either
+ * ends on a complete Life Type / Life Duration pair (then it gives what
+ * those pairs say) or is refused; nonsense is refused.
+ */
+static void
+responder_lifetime(void **state)
+{
+	uint8_t data[IKE_LIFE_DATA_MAX];
+	struct ike_notify n = {.doi = IKE_DOI_IPSEC,
+	                       .proto = IKE_PROTO_IPSEC_ESP,
+	                       .type = IKE_N_RESPONDER_LIFETIME};
+	uint32_t sec, kb;
+	size_t len = ike_build_life_data(data, 0, 900, 100000), cut;
+	static const uint8_t bad_order[] = {0x80, 2, 0, 1, 0x80, 1, 0, 1};
+	static const uint8_t bad_type[] = {0x80, 1, 0, 7, 0x80, 2, 0, 9};
+	static const uint8_t zero[] = {0x80, 1, 0, 1, 0x80, 2, 0, 0};
+
+	(void)state;
+	assert_int_equal(len, 20); /* 4 + 4, then 4 + a 4-octet TLV of 8 */
+	n.data = data;
+	n.len = len;
+	assert_int_equal(ike_pld_lifetime(&n, &sec, &kb), IKE_PLD_OK);
+	assert_int_equal(sec, 900);
+	assert_int_equal(kb, 100000);
+	for (cut = 0; cut < len; cut++) {
+		uint8_t *copy = malloc(cut ? cut : 1);
+
+		assert_non_null(copy);
+		memcpy(copy, data, cut);
+		n.data = copy;
+		n.len = cut;
+		if (cut == 8) {
+			assert_int_equal(ike_pld_lifetime(&n, &sec, &kb),
+			                 IKE_PLD_OK);
+			assert_int_equal(sec, 900);
+			assert_int_equal(kb, 0);
+		} else {
+			assert_int_not_equal(ike_pld_lifetime(&n, &sec, &kb),
+			                     IKE_PLD_OK);
+		}
+		free(copy);
+	}
+	/* Phase 1 numbering for the ISAKMP SA. */
+	len = ike_build_life_data(data, 1, 7200, 0);
+	n.proto = IKE_PROTO_ISAKMP;
+	n.data = data;
+	n.len = len;
+	assert_int_equal(ike_pld_lifetime(&n, &sec, &kb), IKE_PLD_OK);
+	assert_int_equal(sec, 7200);
+	n.proto = IKE_PROTO_IPSEC_ESP; /* phase 2 numbers do not match */
+	assert_int_not_equal(ike_pld_lifetime(&n, &sec, &kb), IKE_PLD_OK);
+	n.data = bad_order;
+	n.len = sizeof(bad_order);
+	assert_int_not_equal(ike_pld_lifetime(&n, &sec, &kb), IKE_PLD_OK);
+	n.data = bad_type;
+	n.len = sizeof(bad_type);
+	assert_int_not_equal(ike_pld_lifetime(&n, &sec, &kb), IKE_PLD_OK);
+	n.data = zero;
+	n.len = sizeof(zero);
+	assert_int_not_equal(ike_pld_lifetime(&n, &sec, &kb), IKE_PLD_OK);
+	n.type = IKE_N_R_U_THERE;
+	assert_int_not_equal(ike_pld_lifetime(&n, &sec, &kb), IKE_PLD_OK);
+}
+
 int
 main(void)
 {
@@ -1490,6 +1556,7 @@ main(void)
 	    cmocka_unit_test(bad_natoa_types),
 	    cmocka_unit_test(iterators_defensive),
 	    cmocka_unit_test(truncated_prefixes),
+	    cmocka_unit_test(responder_lifetime),
 	};
 
 	/* Debug level runs every failure's log line under the sanitizers. */
