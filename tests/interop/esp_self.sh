@@ -5,20 +5,9 @@
 # action drop and pass, post rules, and IPsec switched off (G1).
 #
 #   LAN 10.96.1.1 (lo) a 10.97.0.1 ---- 10.97.0.2 b (lo) LAN 10.96.2.1
-set -euo pipefail
-: "${IPSECGWD:?}" "${IPSECGW_TOP:?}" "${IPSECGW_IETF_MIBS:?}"
-source "$IPSECGW_TOP/tests/interop/netns.sh"
+source "$IPSECGW_TOP/tests/interop/lib.sh"
 command -v tshark >/dev/null || { echo "tshark missing: skipped"; exit 77; }
-T=$(mktemp -d /tmp/ipsecgw-espself.XXXXXX)
-PASSES=0
-FAILS=0
-cleanup() {
-	ns_cleanup
-	if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T"; fi
-}
-trap cleanup EXIT
-ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
+igw_init espself
 
 ns_add a
 ns_add b
@@ -28,21 +17,7 @@ ns_lan b 10.96.2.1/32
 # What a gateway has anyway: the other LAN is reachable in plain.
 ip -n "$(ns_name a)" route add 10.96.2.0/24 via 10.97.0.2
 ip -n "$(ns_name b)" route add 10.96.1.0/24 via 10.97.0.1
-export MIBDIRS="$IPSECGW_TOP/mibs:$IPSECGW_IETF_MIBS" MIBS=IPSECGW-MIB SNMPCONFPATH="$T/client"
-AGENT=udp:127.0.0.1:1161
-sset() { local n=$1; shift; ns_exec "$n" snmpset -v2c -c private -r1 -t3 "$AGENT" "$@" >/dev/null; }
-get() { local n=$1; shift; ns_exec "$n" snmpget -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@"; }
-walk() { local n=$1; shift; ns_exec "$n" snmpwalk -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@" 2>/dev/null | grep -v '^No more\|^No Such' || true; }
-
-for n in a b; do
-	ns_exec "$n" "$IPSECGWD" --foreground --state-dir "$T/$n" --log-level info >"$T/$n.log" 2>&1 &
-done
-for n in a b; do
-	for _ in $(seq 1 100); do
-		case "$(get "$n" ipsecGlobEnable.0 2>/dev/null)" in true | false) break ;; esac
-		sleep 0.1
-	done
-done
+igw_start a b
 sset a ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.97.0.2 ipsecPeerPreSharedKey.1 s esp-self-key
 sset b ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.97.0.1 ipsecPeerPreSharedKey.1 s esp-self-key
 sset a ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 ipsecTrOrder.10 i 10 \
@@ -54,23 +29,10 @@ sset b ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 
 for n in a b; do sset "$n" ipsecGlobEnable.0 i true; done
 ok "two gateways with IPsec on, configured over SNMP"
 
-# capture NAME CMD...: runs CMD while dumpcap records a's link to NAME.pcap.
-capture() {
-	local name=$1 rc=0 p
-	shift
-	ns_exec a dumpcap -q -i "$A_IF" -f "not udp port 500 and not udp port 4500" -w "$T/$name.pcap" >/dev/null 2>&1 &
-	sleep 1
-	"$@" || rc=$?
-	sleep 0.5
-	for p in $(ip netns pids "$(ns_name a)"); do
-		[ "$(cat /proc/$p/comm 2>/dev/null)" = dumpcap ] && kill "$p"
-	done
-	sleep 0.5
-	return $rc
-}
+# capture NAME CMD...: runs CMD while dumpcap records a's link.
+capture() { capture_in a "$A_IF" "not udp port 500 and not udp port 4500" "$@"; }
 # pings [ARGS]: 5 pings from a's LAN to b's LAN.
 pings() { ns_exec a ping -c 5 -i 0.2 -W 3 "$@" -I 10.96.1.1 10.96.2.1 >"$T/ping" 2>&1; }
-count() { tshark -r "$T/$1.pcap" -Y "$2" 2>/dev/null | wc -l; }
 sa_sum() { walk a "$1" | awk '{ s += $1 } END { print s + 0 }'; }
 stat() { get a "ipsecStats$1.0"; }
 # renegotiate: new SAs with the profiles as they are now.

@@ -3,43 +3,15 @@
 # 3072/4096, ECP 256/384, ESP NULL and AH.  Two daemons in two network
 # namespaces, both configured only through SNMP; A dials B for each combo
 # and a ping crosses the tunnel both ways with the agreed algorithms.
-set -euo pipefail
-: "${IPSECGWD:?}" "${IPSECGW_TOP:?}" "${IPSECGW_IETF_MIBS:?}"
-source "$IPSECGW_TOP/tests/interop/netns.sh"
-T=$(mktemp -d /tmp/ipsecgw-self.XXXXXX)
-PASSES=0
-FAILS=0
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-	ns_cleanup
-	if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T"; fi
-}
-trap cleanup EXIT
-ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
+source "$IPSECGW_TOP/tests/interop/lib.sh"
+igw_init self
 
 ns_add a
 ns_add b
 ns_link a 10.97.0.1/24 b 10.97.0.2/24 >/dev/null
 ns_lan a 10.96.1.1/32
 ns_lan b 10.96.2.1/32
-export MIBDIRS="$IPSECGW_TOP/mibs:$IPSECGW_IETF_MIBS" MIBS=IPSECGW-MIB SNMPCONFPATH="$T/client"
-AGENT=udp:127.0.0.1:1161
-sset() { local n=$1; shift; ns_exec "$n" snmpset -v2c -c private -r1 -t3 "$AGENT" "$@" >/dev/null; }
-get() { local n=$1; shift; ns_exec "$n" snmpget -v2c -c public -r1 -t3 -Oqv "$AGENT" "$@"; }
-
-for n in a b; do
-	ns_exec "$n" "$IPSECGWD" --foreground --state-dir "$T/$n" --log-level info >"$T/$n.log" 2>&1 &
-	PIDS+=($!)
-done
-for n in a b; do
-	for _ in $(seq 1 100); do
-		case "$(get "$n" ipsecGlobEnable.0 2>/dev/null)" in true | false) break ;; esac
-		sleep 0.1
-	done
-done
+igw_start a b
 # A's peer is B and the other way round, with mirrored traffic lists.
 sset a ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.97.0.2 ipsecPeerPreSharedKey.1 s self-test-key
 sset b ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.97.0.1 ipsecPeerPreSharedKey.1 s self-test-key
@@ -89,7 +61,7 @@ for c in "${combos[@]}"; do
 		[ "$(get b ipsecPeerOperStatus.1)" = up ] && [ "$(get a ipsecPeerOperStatus.1)" = up ] && { up=1; break; }
 		sleep 0.1
 	done
-	if [ $up -eq 1 ] && ns_exec b snmpwalk -v2c -c public -Oqv "$AGENT" ipsecSaSpiIn | grep -q .; then
+	if [ $up -eq 1 ] && [ -n "$(walk b ipsecSaSpiIn)" ]; then
 		ok "$label"
 		ping_through "$label"
 	else
@@ -114,7 +86,7 @@ ipcomp_case() { # A_MODE B_MODE WANT_CEA LABEL
 		[ "$(get a ipsecPeerOperStatus.1)" = up ] && { up=1; break; }
 		sleep 0.1
 	done
-	cea=$(ns_exec b snmpwalk -v2c -c public -Oqv "$AGENT" ipsecSaCea 2>/dev/null | grep -v "No more\|No Such" | tail -1 || true)
+	cea=$(walk b ipsecSaCea | tail -1)
 	if [ "$3" = none ]; then
 		[ $up -eq 0 ] && [ -z "$cea" ] && ok "$4" || fail "$4: got a bundle '$cea'"
 	else
@@ -144,8 +116,8 @@ for _ in $(seq 1 50); do
 	grep -q "the peer's lifetime is 600 s (RESPONDER-LIFETIME)" "$T/a.log" && { told=1; break; }
 	sleep 0.1
 done
-p1=$(ns_exec a snmpwalk -v2c -c public -OqvU "$AGENT" ikeSaLifetimeLeft | sort -n | tail -1)
-p2=$(ns_exec a snmpwalk -v2c -c public -OqvU "$AGENT" ipsecSaLifetimeLeft | sort -n | tail -1)
+p1=$(walk a ikeSaLifetimeLeft | sort -n | tail -1)
+p2=$(walk a ipsecSaLifetimeLeft | sort -n | tail -1)
 if [ $told -eq 1 ] && grep -q "the responder's lifetime is 600 s/5000 kB" "$T/a.log" &&
 	[ "${p1:-0}" -le 600 ] && [ "${p1:-0}" -gt 580 ] && [ "${p2:-0}" -le 600 ] && [ "${p2:-0}" -gt 580 ]; then
 	ok "notify: A uses B's 600 s in phase 1 ($p1 s left) and phase 2 ($p2 s left) after RESPONDER-LIFETIME"
@@ -153,5 +125,4 @@ if [ $told -eq 1 ] && grep -q "the responder's lifetime is 600 s/5000 kB" "$T/a.
 else
 	fail "notify between two ipsecgwd: told=$told, phase 1 $p1 s, phase 2 $p2 s left"; grep -i "lifetime" "$T/a.log" | tail -4
 fi
-echo "$PASSES passed, $FAILS failed"
-[ "$FAILS" -eq 0 ]
+igw_finish
