@@ -49,7 +49,8 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 
-# charon_conf ESP_PROPOSALS: charon's side, responder only.
+# charon_conf ESP_PROPOSALS [CONN_OPTS [CHILD_OPTS]]: charon's side; it
+# initiates only where a case says so (swanctl --initiate).
 mkdir -p "$T/C"
 charon_conf() {
 	cat >"$T/C/swanctl.conf" <<EOC
@@ -59,7 +60,7 @@ connections {
 		local_addrs = 10.99.0.2
 		remote_addrs = 10.99.0.1
 		proposals = aes128-sha1-modp2048
-		rekey_time = 0
+		${2:-rekey_time = 0}
 		local {
 			auth = psk
 			id = 10.99.0.2
@@ -74,6 +75,7 @@ connections {
 				remote_ts = 10.98.1.0/24
 				esp_proposals = $1
 				start_action = none
+				${3:-}
 			}
 		}
 	}
@@ -229,6 +231,33 @@ if [ "$loss" = 0 ] && [ $((c1 - c0)) -ge 1 ] && [ $((i1 - i0)) -ge 1 ]; then
 else
 	fail "time rekeying: loss $loss%, $((i1 - i0)) new IKE SAs, $((c1 - c0)) new CHILD_SAs"; grep -i 'rekey\|adopt\|lifetime' "$T/gw.log" | tail -8
 fi
+
+# Rekeying with ipsecgwd as the responder: charon sets the tunnel up and
+# proposes 20 s lifetimes, which ipsecgwd (loose) accepts; charon rekeys
+# first (its CHILD_SA after 8 s, its IKE SA by reauthentication after
+# 12 s), so ipsecgwd answers those exchanges, under 30 s of pings.
+sset ipsecProfileLifetime.1 i 1 ikeProfileLifetime.1 i 1
+sw C --terminate --ike gw >/dev/null 2>&1 || true
+charon_conf aes128-sha1-modp2048 "reauth_time = 12s
+		over_time = 8s
+		rand_time = 0s" "rekey_time = 8s
+				life_time = 20s
+				rand_time = 0s"
+sleep 0.3
+sw C --initiate --child net --ike gw >/dev/null 2>&1 || true
+c0=$(children) i0=$(ikes)
+q0=$(grep -c "generating QUICK_MODE request" "$T/C/charon.log" || true)
+loss=$(ns_exec a ping -c 60 -i 0.5 -W 2 10.98.2.10 2>/dev/null | sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p')
+c1=$(children) i1=$(ikes)
+q1=$(grep -c "generating QUICK_MODE request" "$T/C/charon.log" || true)
+# charon logs two requests per Quick Mode it initiates (messages 1 and 3).
+if [ "$loss" = 0 ] && [ $((c1 - c0)) -ge 2 ] && [ $((q1 - q0)) -ge 4 ]; then
+	ok "ipsecgwd as responder: charon rekeyed phase 2 $((c1 - c0)) times ($(((q1 - q0) / 2)) Quick Modes it initiated) and phase 1 $((i1 - i0)) times during 30 s of pings, none lost"
+else
+	fail "responder rekeying: loss $loss%, $((i1 - i0)) new IKE SAs, $((c1 - c0)) new CHILD_SAs, $((q1 - q0)) Quick Modes from charon"; grep -i 'rekey\|adopt\|lifetime\|responder' "$T/gw.log" | tail -8
+fi
+sw C --terminate --ike gw >/dev/null 2>&1 || true
+charon_conf aes128-sha1-modp2048
 
 # Phase 2 heartbeats (profile: both): an idle IPsec SA is probed with
 # R-U-THERE, which charon answers; when charon dies (killed by its PID) the
