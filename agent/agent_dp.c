@@ -254,6 +254,7 @@ agent_dp_sa_conf(const struct ike_child_sa *c, struct dp_sa_conf *d)
 	sel_of(&c->remote_sel, &d->remote_sel);
 	d->sel_proto = c->sel_proto;
 	d->life_seconds = c->life.seconds;
+	d->pmtu = c->pmtu;
 	d->life_kbytes = c->life.kbytes;
 	d->key_len = c->key_len;
 	memcpy(d->key_in, c->key_in, sizeof(d->key_in));

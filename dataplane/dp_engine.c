@@ -18,6 +18,7 @@
 #include "dataplane.h"
 #include "dp_io.h"
 #include "dp_nl.h"
+#include "dp_pmtu.h"
 #include "dp_sa.h"
 #include "dp_spd.h"
 
@@ -41,6 +42,8 @@ struct dp_slot {
 	time_t added;
 	uint64_t seq; /* installation order: the newest SA wins */
 	uint64_t err_policy;
+	uint16_t
+	    path_mtu; /* towards the peer, with propagate PMTU; 0: unknown */
 };
 
 struct dp_pending {
@@ -76,6 +79,7 @@ struct dataplane {
 	/* batch buffers */
 	uint8_t in[DP_BATCH][DP_PKT_MAX];
 	uint8_t out[DP_BATCH][DP_PKT_MAX + DP_SA_OVERHEAD];
+	uint8_t frag[DP_PKT_MAX + DP_SA_OVERHEAD]; /* a packet being split */
 	struct mmsghdr msg[DP_BATCH];
 	struct iovec iov[DP_BATCH];
 	struct sockaddr_in addr[DP_BATCH];
@@ -196,6 +200,48 @@ send_plain(struct dataplane *dp, const uint8_t *pkt, size_t len,
 	dp->st.out_passed++;
 }
 
+/*
+ * Propagate PMTU: the protected packet would exceed the path MTU to the
+ * peer and its sender forbade fragmentation; the sender is told how much
+ * fits into the tunnel (ICMP fragmentation needed), as a router would.
+ */
+static void
+too_big(struct dataplane *dp, const struct dp_slot *s, const uint8_t *pkt,
+        size_t len, size_t olen)
+{
+	uint16_t mtu = dp_pmtu_inner(len, olen, s->path_mtu);
+	size_t n =
+	    dp_pmtu_icmp(pkt, len, mtu, dp->out[dp->nout], sizeof(dp->out[0]));
+
+	dp->st.out_dropped++;
+	if (n == 0)
+		return;
+	queue_out(dp, n, dp_pmtu_src(pkt));
+}
+
+/*
+ * The protected packet in the next output slot is larger than the path
+ * MTU and carries no DF: it leaves in fragments, which the peer's kernel
+ * reassembles before its raw socket sees the packet.
+ */
+static void
+send_fragments(struct dataplane *dp, const struct dp_slot *s, size_t olen)
+{
+	size_t off = 0, n;
+
+	memcpy(dp->frag, dp->out[dp->nout], olen);
+	for (;;) {
+		if (dp->nout == DP_BATCH)
+			flush_out(dp);
+		n = dp_pmtu_frag(dp->frag, olen, s->path_mtu, &off,
+		                 dp->out[dp->nout]);
+		if (n == 0)
+			break;
+		queue_out(dp, n, s->conf.remote);
+	}
+	dp->st.out_protected++;
+}
+
 static void
 send_protected(struct dataplane *dp, struct dp_slot *s, const uint8_t *pkt,
                size_t len)
@@ -209,6 +255,13 @@ send_protected(struct dataplane *dp, struct dp_slot *s, const uint8_t *pkt,
 	                 &olen);
 	if (rc != DP_OK) {
 		dp->st.out_errors++;
+		return;
+	}
+	if (s->path_mtu && olen > s->path_mtu) {
+		if (s->conf.pmtu && dp_pmtu_df(pkt))
+			too_big(dp, s, pkt, len, olen);
+		else
+			send_fragments(dp, s, olen);
 		return;
 	}
 	queue_out(dp, olen, s->conf.remote);
@@ -419,12 +472,32 @@ superseded(const struct dataplane *dp, const struct dp_slot *s)
 	return 0;
 }
 
+static void refresh_pmtu(struct dataplane *dp);
+
 static void
 on_timer(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
 	check_lifetimes(arg);
+	refresh_pmtu(arg);
+}
+
+/*
+ * The kernel's path MTU towards each peer (the outgoing device's MTU, or
+ * less once a router reported it): larger protected packets are split
+ * or, with propagate PMTU and DF, answered with "fragmentation needed".
+ */
+static void
+refresh_pmtu(struct dataplane *dp)
+{
+	size_t i;
+
+	if (dp->conf.no_io)
+		return;
+	for (i = 0; i < dp->nsas; i++)
+		dp->sas[i]->path_mtu =
+		    dp_pmtu_query(dp->sas[i]->conf.remote, dp->conf.fwmark);
 }
 
 static void
@@ -657,6 +730,8 @@ dp_sa_add(struct dataplane *dp, const struct dp_sa_conf *c)
 		return -1;
 	}
 	s->conf = *dp_sa_conf(s->sa);
+	if (!dp->conf.no_io)
+		s->path_mtu = dp_pmtu_query(s->conf.remote, dp->conf.fwmark);
 	s->seq = ++dp->seq;
 	dp->sas[dp->nsas++] = s;
 	relink_rules(dp);

@@ -28,8 +28,8 @@ dp_pkt_cksum(const uint8_t *p, size_t len)
 
 /*
  * Writes the outer IPv4 header (and the UDP header for ESP in UDP) of a
- * total-byte packet: DSCP and DF copied from the inner packet (RFC 4301
- * 5.1.2.1), ECN not copied, identification from the SA's counter, UDP
+ * total-byte packet: DSCP copied from the inner packet (RFC 4301
+ * 5.1.2.1), DF as the caller decided (propagate PMTU), ECN not copied, identification from the SA's counter, UDP
  * checksum 0 as RFC 3948 allows.
  */
 void

@@ -290,7 +290,9 @@ dp_sa_encap(struct dp_sa *sa, const uint8_t *in, size_t len, uint8_t *out,
 		return sa_count(sa, DP_E_MALFORMED);
 	/* Read before anything is written: in may lie inside out. */
 	tos = in[1];
-	df = dp_get16(in + 6) & DP_IP_DF;
+	/* DF goes outside only with propagate PMTU; else routers on the
+	 * path may fragment the protected packet (RFC 4301 8.1). */
+	df = sa->conf.pmtu ? dp_get16(in + 6) & DP_IP_DF : 0;
 	if (sa->conf.ipcomp && (rc = comp_out(sa, &src, &slen, &nh)) != 0)
 		return rc;
 	if (sa->conf.proto == DP_DOI_ESP)

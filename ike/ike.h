@@ -177,6 +177,7 @@ struct ike_child_sa {
 	 * logged; the engine cleanses its copy after the callback. */
 	uint8_t key_in[128], key_out[128];
 	uint16_t key_len; /* bytes used in each */
+	uint8_t pmtu;     /* the profile's propagate PMTU */
 };
 
 /*

@@ -602,6 +602,7 @@ install(struct ike_qm *qm, const struct p2_pick *pk)
 	c->sel_proto = qm->tr.proto;
 	c->life.seconds = pk->life_sec;
 	c->life.kbytes = pk->life_kb;
+	c->pmtu = qm->tr.p2.pmtu;
 	c->key_len = (uint16_t)klen;
 	memset(&in, 0, sizeof(in));
 	in.proto = pk->proto;

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "dp_int.h"
+#include "dp_pmtu.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -240,6 +241,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			seal_esp(pr, udp_payload, pkt, len);
 	}
 	(void)dp_sa_peek(pkt, len, udp_payload, &proto, &spi);
+	/* The "fragmentation needed" for a packet from the protected side. */
+	if (dp_pmtu_icmp(data + 1, len, 1232, again, 128) >
+	    DP_IP_HLEN + 8 + 60 + 8)
+		abort();
 	rc =
 	    dp_sa_decap(pr->rx, pkt, len, udp_payload, out, sizeof(out), &olen);
 	switch (rc) {

@@ -128,6 +128,7 @@ tu_conf(struct dp_sa_conf *c, const struct tu_cipher *ci,
 	c->cpi_out = 0x4b02;
 	c->local = TU_LOCAL;
 	c->remote = TU_REMOTE;
+	c->pmtu = 1; /* propagate PMTU: the outer DF follows the inner one */
 	c->key_len = (uint16_t)(c->alg.enc_key_len + c->alg.auth_key_len);
 	for (i = 0; i < c->key_len; i++) {
 		c->key_in[i] = (uint8_t)(i * 7 + 1);
