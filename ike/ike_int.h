@@ -187,6 +187,14 @@ int ike_p1_build_sa(struct ike_ph1 *sa, struct ike_buf *b);
 uint16_t ike_p1_select(struct ike_ph1 *sa, const uint8_t *body, size_t len,
                        char *why, size_t whylen);
 int ike_p1_build_reply_sa(struct ike_ph1 *sa, struct ike_buf *b);
+/* Matching policy strict (I2) accepts exactly our lifetime, nothing else. */
+static inline int
+ike_life_refused(const struct ike_lifetime *l, uint32_t seconds,
+                 uint32_t kbytes)
+{
+	return l->policy == IKE_LIFE_STRICT &&
+	       (seconds != l->seconds || kbytes != l->kbytes);
+}
 /* Responder with matching policy notify: RESPONDER-LIFETIME if shortened. */
 void ike_p1_tell_lifetime(struct ike_ph1 *sa);
 /* A shorter lifetime the responder announced for this ISAKMP SA. */

@@ -190,8 +190,7 @@ acceptable(const struct ike_ph1 *sa, const struct p1_attrs *a)
 			break;
 	if (i == c->nprops)
 		return P1_NO;
-	if (c->life.policy == IKE_LIFE_STRICT &&
-	    (a->life_sec != c->life.seconds || a->life_kb != c->life.kbytes))
+	if (ike_life_refused(&c->life, a->life_sec, a->life_kb))
 		return P1_LIFE;
 	return P1_OK;
 }

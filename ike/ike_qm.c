@@ -409,8 +409,7 @@ p2_ok(const struct ike_qm *qm, const struct p2_pick *o)
 	}
 	if (i == c->nprops)
 		return P2_NO;
-	if (c->life.policy == IKE_LIFE_STRICT &&
-	    (o->life_sec != c->life.seconds || o->life_kb != c->life.kbytes))
+	if (ike_life_refused(&c->life, o->life_sec, o->life_kb))
 		return P2_LIFE;
 	return P2_OK;
 }

@@ -5,23 +5,8 @@
 #   reason; not trusted, it runs until the retransmissions give up.
 # - Sync SAs with local interface: when the interface under the tunnel goes
 #   down, its SAs are deleted; without the setting they stay.
-set -euo pipefail
-: "${IPSECGWD:?}" "${IPSECGW_TOP:?}" "${IPSECGW_IETF_MIBS:?}"
-source "$IPSECGW_TOP/tests/interop/netns.sh"
-T=$(mktemp -d /tmp/ipsecgw-adv.XXXXXX)
-PASSES=0
-FAILS=0
-cleanup() {
-	ns_cleanup
-	if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T"; fi
-}
-trap cleanup EXIT
-ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
-export MIBDIRS="$IPSECGW_TOP/mibs:$IPSECGW_IETF_MIBS" MIBS=IPSECGW-MIB SNMPCONFPATH="$T/client"
-AGENT=udp:127.0.0.1:1161
-sset() { local n=$1; shift; ns_exec "$n" snmpset -v2c -c private -r1 -t3 "$AGENT" "$@" >/dev/null; }
-get() { local n=$1; shift; ns_exec "$n" snmpget -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@"; }
+source "$IPSECGW_TOP/tests/interop/lib.sh"
+igw_init adv
 rows() { ns_exec "$1" snmpwalk -v2c -c public -r1 -t3 -OqvU "$AGENT" "$2" 2>/dev/null | grep -vc '^No more\|^No Such' || true; }
 
 ns_add a
@@ -31,16 +16,7 @@ read -r A_IF _ < <(ns_link a 10.90.0.1/24 b 10.90.0.2/24)
 ns_link a 10.89.0.1/24 x 10.89.0.2/24 >/dev/null
 ns_lan a 10.96.1.1/32
 ns_lan b 10.96.2.1/32
-for n in a b; do
-	mkdir -m 700 "$T/$n"
-	ns_exec "$n" "$IPSECGWD" --foreground --state-dir "$T/$n" --log-level info >"$T/$n.log" 2>&1 &
-done
-for n in a b; do
-	for _ in $(seq 1 100); do
-		case "$(get "$n" ipsecGlobEnable.0 2>/dev/null)" in true | false) break ;; esac
-		sleep 0.1
-	done
-done
+igw_start a b
 
 # Trust ICMP: peer 2 of a is x, where nothing listens on UDP 500.
 sset a ipsecGlobMaxRetries.0 i 2 ipsecGlobRetryTimeout.0 i 500
@@ -70,14 +46,8 @@ grep -q "no answer from the peer" <<<"$err" && grep -q "trust ICMP messages is o
 sset a ipsecPeerRowStatus.2 i destroy
 
 # Sync SAs: a tunnel between a and b over A_IF.
-sset a ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.90.0.2 ipsecPeerPreSharedKey.1 s adv-key
-sset b ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.90.0.1 ipsecPeerPreSharedKey.1 s adv-key
-sset a ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
-	ipsecTrLocalAddress.10 a 10.96.1.0 ipsecTrLocalMaskLen.10 i 24 \
-	ipsecTrRemoteAddress.10 a 10.96.2.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
-sset b ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
-	ipsecTrLocalAddress.10 a 10.96.2.0 ipsecTrLocalMaskLen.10 i 24 \
-	ipsecTrRemoteAddress.10 a 10.96.1.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
+igw_tunnel a 10.90.0.2 10.96.1.0 10.96.2.0 ipsecPeerPreSharedKey.1 s adv-key
+igw_tunnel b 10.90.0.1 10.96.2.0 10.96.1.0 ipsecPeerPreSharedKey.1 s adv-key
 for n in a b; do sset "$n" ipsecGlobEnable.0 i true; done
 tunnel_up() {
 	ns_exec a ping -c 2 -W 5 -I 10.96.1.1 10.96.2.1 >/dev/null 2>&1 ||

@@ -6,49 +6,23 @@
 # certificate requests over SNMP; a test CA (openssl) signs them, A's RSA
 # certificate through an intermediate CA that only A stores, so its chain
 # has to travel.  Every case ends with a ping through the tunnel.
-set -euo pipefail
-: "${IPSECGWD:?}" "${IPSECGW_TOP:?}" "${IPSECGW_IETF_MIBS:?}"
-source "$IPSECGW_TOP/tests/interop/netns.sh"
+source "$IPSECGW_TOP/tests/interop/lib.sh"
 command -v openssl >/dev/null || { echo "openssl missing: skipped"; exit 77; }
-T=$(mktemp -d /tmp/ipsecgw-certself.XXXXXX)
-PASSES=0
-FAILS=0
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-	ns_cleanup
-	if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T"; fi
-}
-trap cleanup EXIT
-ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
+igw_init certself
 
 ns_add a
 ns_add b
 ns_link a 10.95.0.1/24 b 10.95.0.2/24 >/dev/null
 ns_lan a 10.94.1.1/32
 ns_lan b 10.94.2.1/32
-export MIBDIRS="$IPSECGW_TOP/mibs:$IPSECGW_IETF_MIBS" MIBS=IPSECGW-MIB SNMPCONFPATH="$T/client"
-AGENT=udp:127.0.0.1:1161
 # Key generation happens inside the SET: allow it time.
 sset() { local n=$1; shift; ns_exec "$n" snmpset -v2c -c private -r0 -t30 "$AGENT" "$@" >/dev/null; }
-get() { local n=$1; shift; ns_exec "$n" snmpget -v2c -c public -r1 -t3 -Oqv "$AGENT" "$@"; }
 getbytes() { # NS OID FILE: an OCTET STRING value, byte for byte
 	ns_exec "$1" snmpget -v2c -c public -r1 -t3 -Oqvx "$AGENT" "$2" |
 		python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read().replace("\"", "")))' >"$3"
 }
 
-for n in a b; do
-	ns_exec "$n" "$IPSECGWD" --foreground --state-dir "$T/$n" --log-level info >"$T/$n.log" 2>&1 &
-	PIDS+=($!)
-done
-for n in a b; do
-	for _ in $(seq 1 100); do
-		case "$(get "$n" ipsecGlobEnable.0 2>/dev/null)" in true | false) break ;; esac
-		sleep 0.1
-	done
-done
+igw_start a b
 
 # The test CA, and an intermediate CA under it for A's RSA certificate.
 P=$T/pki
@@ -103,14 +77,8 @@ else
 	fail "certificates: A $(get a ipsecCertState.3)/$(get a ipsecCertState.4) B $(get b ipsecCertState.3)/$(get b ipsecCertState.4)"
 fi
 
-sset a ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.95.0.2 ipsecPeerIds.1 s "b-dss.test,b.test"
-sset b ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.95.0.1 ipsecPeerIds.1 s "a-dss.test,a.test"
-sset a ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
-	ipsecTrLocalAddress.10 a 10.94.1.0 ipsecTrLocalMaskLen.10 i 24 \
-	ipsecTrRemoteAddress.10 a 10.94.2.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
-sset b ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
-	ipsecTrLocalAddress.10 a 10.94.2.0 ipsecTrLocalMaskLen.10 i 24 \
-	ipsecTrRemoteAddress.10 a 10.94.1.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
+igw_tunnel a 10.95.0.2 10.94.1.0 10.94.2.0 ipsecPeerIds.1 s "b-dss.test,b.test"
+igw_tunnel b 10.95.0.1 10.94.2.0 10.94.1.0 ipsecPeerIds.1 s "a-dss.test,a.test"
 for n in a b; do sset "$n" ipsecGlobEnable.0 i true; done
 
 # setup METHOD CERT MODE: both gateways, peer down and up around it.
@@ -202,5 +170,4 @@ refused "RSA encryption, B lacks A's certificate" "RSA encryption needs the peer
 for n in a b; do
 	grep -q "PRIVATE KEY" "$T/$n.log" && fail "a private key in $n's log" || ok "no private key in $n's log"
 done
-echo "$PASSES passed, $FAILS failed"
-[ "$FAILS" -eq 0 ]
+igw_finish

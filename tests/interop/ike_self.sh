@@ -13,14 +13,8 @@ ns_lan a 10.96.1.1/32
 ns_lan b 10.96.2.1/32
 igw_start a b
 # A's peer is B and the other way round, with mirrored traffic lists.
-sset a ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.97.0.2 ipsecPeerPreSharedKey.1 s self-test-key
-sset b ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.97.0.1 ipsecPeerPreSharedKey.1 s self-test-key
-sset a ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
-	ipsecTrLocalAddress.10 a 10.96.1.0 ipsecTrLocalMaskLen.10 i 24 \
-	ipsecTrRemoteAddress.10 a 10.96.2.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
-sset b ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
-	ipsecTrLocalAddress.10 a 10.96.2.0 ipsecTrLocalMaskLen.10 i 24 \
-	ipsecTrRemoteAddress.10 a 10.96.1.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
+igw_tunnel a 10.97.0.2 10.96.1.0 10.96.2.0 ipsecPeerPreSharedKey.1 s self-test-key
+igw_tunnel b 10.97.0.1 10.96.2.0 10.96.1.0 ipsecPeerPreSharedKey.1 s self-test-key
 for n in a b; do sset "$n" ipsecGlobEnable.0 i true; done
 ok "two gateways configured over SNMP"
 

@@ -28,6 +28,19 @@ get() { local n=$1; shift; ns_exec "$n" snmpget -v2c -c public -r1 -t3 -OqvU "$A
 # walk NS OBJECT: the values of a column; an empty table gives nothing.
 walk() { local n=$1; shift; ns_exec "$n" snmpwalk -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@" 2>/dev/null | grep -v '^No more\|^No Such' || true; }
 
+# igw_tunnel NS PEER_ADDR LOCAL_NET REMOTE_NET [ipsecPeer varbinds...]:
+# peer 1 (at PEER_ADDR, or none when empty) and its protect entry 10 for
+# LOCAL_NET/24 -> REMOTE_NET/24, in the ipsecgwd of NS.
+igw_tunnel() {
+	local n=$1 addr=$2 lnet=$3 rnet=$4
+	shift 4
+	if [ -n "$addr" ]; then set -- ipsecPeerAddress.1 s "$addr" "$@"; fi
+	sset "$n" ipsecPeerRowStatus.1 i createAndGo "$@"
+	sset "$n" ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
+		ipsecTrLocalAddress.10 a "$lnet" ipsecTrLocalMaskLen.10 i 24 \
+		ipsecTrRemoteAddress.10 a "$rnet" ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
+}
+
 # igw_start NS...: one ipsecgwd per namespace (state in $T/NS, log in
 # $T/NS.log), each answering SNMP before this returns.
 igw_start() {

@@ -27,15 +27,8 @@ ns_exec nat iptables -A FORWARD -i "$NAT_B_IF" -m conntrack --ctstate NEW -j DRO
 igw_start a b
 # A knows B by its address; B knows A only as the NAT's address, and A's
 # identity (its own address in the ID payload) as one of its IDs.
-sset a ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.93.2.2 ipsecPeerPreSharedKey.1 s nat-plain-key
-sset b ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.93.2.1 ipsecPeerIds.1 s 10.93.1.2 \
-	ipsecPeerPreSharedKey.1 s nat-plain-key
-sset a ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
-	ipsecTrLocalAddress.10 a 10.92.1.0 ipsecTrLocalMaskLen.10 i 24 \
-	ipsecTrRemoteAddress.10 a 10.92.2.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
-sset b ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
-	ipsecTrLocalAddress.10 a 10.92.2.0 ipsecTrLocalMaskLen.10 i 24 \
-	ipsecTrRemoteAddress.10 a 10.92.1.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
+igw_tunnel a 10.93.2.2 10.92.1.0 10.92.2.0 ipsecPeerPreSharedKey.1 s nat-plain-key
+igw_tunnel b 10.93.2.1 10.92.2.0 10.92.1.0 ipsecPeerIds.1 s 10.93.1.2 ipsecPeerPreSharedKey.1 s nat-plain-key
 for n in a b; do
 	sset "$n" ikeProfileNatTraversal.1 i disabled ipsecProfileIpComp.1 i noComp
 	sset "$n" ipsecGlobEnable.0 i true

@@ -26,14 +26,8 @@ ip -n "$(ns_name b)" route add 10.95.1.0/24 via 10.95.2.1
 ns_exec r sysctl -qw net.ipv4.ip_forward=1
 
 igw_start a b
-sset a ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.95.2.2 ipsecPeerPreSharedKey.1 s pmtu-test-key
-sset b ipsecPeerRowStatus.1 i createAndGo ipsecPeerAddress.1 s 10.95.1.2 ipsecPeerPreSharedKey.1 s pmtu-test-key
-sset a ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
-	ipsecTrLocalAddress.10 a 10.94.1.0 ipsecTrLocalMaskLen.10 i 24 \
-	ipsecTrRemoteAddress.10 a 10.94.2.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
-sset b ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
-	ipsecTrLocalAddress.10 a 10.94.2.0 ipsecTrLocalMaskLen.10 i 24 \
-	ipsecTrRemoteAddress.10 a 10.94.1.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
+igw_tunnel a 10.95.2.2 10.94.1.0 10.94.2.0 ipsecPeerPreSharedKey.1 s pmtu-test-key
+igw_tunnel b 10.95.1.2 10.94.2.0 10.94.1.0 ipsecPeerPreSharedKey.1 s pmtu-test-key
 for n in a b; do
 	sset "$n" ipsecProfilePropagatePmtu.1 i yes ipsecProfileIpComp.1 i noComp
 	sset "$n" ipsecGlobEnable.0 i true
