@@ -35,17 +35,25 @@ send_dpd(struct ike_ph1 *sa, uint16_t type, uint32_t seq)
 	                     &nseq, sizeof(nseq));
 }
 
-/* The SA and its IPsec SAs go; the peer is dormant until it is back. */
+/*
+ * The SA and its IPsec SAs go; the peer is dormant until it is back, or
+ * first blocked for its block time (I7) like after a failed phase 1.
+ */
 static void
 peer_gone(struct ike_ph1 *sa)
 {
 	struct ike_engine *e = sa->eng;
+	int blocked;
 
 	ike_sa_set_state(sa, IKE_SA_DEAD);
-	if (sa->peer != NULL && e->cb.peer_state != NULL)
-		e->cb.peer_state(e->cb_arg, sa->peer->conf.index,
-		                 IKE_PEER_DORMANT,
-		                 "heartbeats stopped: the peer is gone");
+	if (sa->peer != NULL) {
+		blocked = ike_engine_block(e, sa->peer);
+		if (e->cb.peer_state != NULL)
+			e->cb.peer_state(
+			    e->cb_arg, sa->peer->conf.index,
+			    blocked ? IKE_PEER_BLOCKED : IKE_PEER_DORMANT,
+			    "heartbeats stopped: the peer is gone");
+	}
 	ike_engine_reap(e);
 }
 

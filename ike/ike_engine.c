@@ -114,6 +114,20 @@ on_unblock(evutil_socket_t fd, short what, void *arg)
 		                      IKE_PEER_DORMANT, "");
 }
 
+/*
+ * After a failure, a peer with a block time (I7) is not called again
+ * from here until it is over; 1 if it is blocked now.
+ */
+int
+ike_engine_block(struct ike_engine *e, struct ike_peer *p)
+{
+	if (p->conf.p1.block_time <= 0)
+		return 0;
+	p->blocked_until = time(NULL) + p->conf.p1.block_time;
+	ike_engine_unblock_later(e, p);
+	return 1;
+}
+
 /* The peer leaves "blocked" when its block time is over (I7). */
 void
 ike_engine_unblock_later(struct ike_engine *e, struct ike_peer *p)

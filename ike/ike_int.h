@@ -292,6 +292,7 @@ int ike_ph1_id_text(const uint8_t *body, size_t len, char *out, size_t n);
 struct ike_peer *ike_engine_peer(struct ike_engine *e, int32_t index);
 int ike_engine_resolve(const char *address, struct sockaddr_in *out);
 void ike_engine_reap(struct ike_engine *e);
+int ike_engine_block(struct ike_engine *e, struct ike_peer *p);
 void ike_engine_unblock_later(struct ike_engine *e, struct ike_peer *p);
 int ike_engine_admit(struct ike_engine *e, const struct ike_net_dgram *d);
 

@@ -336,13 +336,8 @@ ike_sa_fail(struct ike_ph1 *sa, const char *fmt, ...)
 	gw_notice("phase 1 with %s failed: %s", inet_ntoa(sa->remote.sin_addr),
 	          why);
 	if (sa->peer != NULL) {
-		int blocked = sa->initiator && sa->peer->conf.p1.block_time > 0;
+		int blocked = sa->initiator && ike_engine_block(e, sa->peer);
 
-		if (blocked) {
-			sa->peer->blocked_until =
-			    time(NULL) + sa->peer->conf.p1.block_time;
-			ike_engine_unblock_later(e, sa->peer);
-		}
 		if (e->cb.peer_state != NULL)
 			e->cb.peer_state(
 			    e->cb_arg, sa->peer->conf.index,

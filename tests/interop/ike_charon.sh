@@ -357,10 +357,12 @@ reset
 
 # 2i. Heartbeats as RFC 3706 DPD: charon sends R-U-THERE every 2 s and
 # gets our ACKs; with heartbeats "both" we send R-U-THERE too; when charon
-# dies, our SA is deleted after three silent intervals (30 s).
+# dies, our SA is deleted after three silent intervals (30 s), and the
+# peer is blocked for the profile's block time (5 s here), then dormant.
 reset
 charon_conf no aes128-sha1-modp2048 aes128-sha1 "dpd_delay = 2s"
-sset ikeProfileHeartbeats.1 i both
+bt0=$(get ikeProfileBlockTime.1 | grep -oE -- "-?[0-9]+" || true)
+sset ikeProfileHeartbeats.1 i both ikeProfileBlockTime.1 i 5
 sset ipsecPeerAdminStatus.1 i dialup
 wait_state INSTALLED || true
 sleep 12
@@ -373,8 +375,12 @@ for _ in $(seq 1 60); do
 	case "$(get ipsecPeerLastError.1)" in *"heartbeats stopped"*) gone=1; break ;; esac
 	sleep 1
 done
-[ $gone -eq 1 ] && ok "dead peer detected: $(get ipsecPeerLastError.1), peer $(get ipsecPeerOperStatus.1)" || fail "dead peer not detected"
-sset ikeProfileHeartbeats.1 i none
+st=$(get ipsecPeerOperStatus.1)
+[ $gone -eq 1 ] && [ "$st" = blocked ] && ok "dead peer detected: $(get ipsecPeerLastError.1), peer $st" || fail "dead peer: detected $gone, peer $st"
+back=0
+for _ in $(seq 1 80); do [ "$(get ipsecPeerOperStatus.1)" = dormant ] && { back=1; break; }; sleep 0.1; done
+[ $back -eq 1 ] && ok "dormant again when the block time is over" || fail "after the block time: $(get ipsecPeerOperStatus.1)"
+sset ikeProfileHeartbeats.1 i none ikeProfileBlockTime.1 i "$bt0"
 rm -f "$T/C/charon.vici"
 charon_start C ch "$T/C"
 charon_conf no aes128-sha1-modp2048 aes128-sha1
