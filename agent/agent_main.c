@@ -199,6 +199,13 @@ snmp_start(const struct agent_opts *o, struct agent_store *st)
 		gw_err("cannot listen on %s", o->master_addr);
 		return -1;
 	}
+	if (o->agentx_socket == NULL) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/" APPNAME ".conf",
+		         o->state_dir);
+		agent_trap_check_v3_users(path);
+	}
 	return 0;
 }
 

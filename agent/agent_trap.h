@@ -16,6 +16,8 @@ enum agent_trap_kind {
 };
 
 void agent_trap_init(struct agent_ev *ev);
+/* Warns about SNMPv3 trapsess lines whose user was never created. */
+void agent_trap_check_v3_users(const char *conf_path);
 void agent_trap_peer(enum agent_trap_kind kind, const struct agent_row *peer,
                      const char *reason);
 

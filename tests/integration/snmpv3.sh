@@ -5,6 +5,8 @@ mkdir -m 700 "$T/state"
 cat >"$T/state/ipsecgwd.conf" <<'EOC'
 createUser ops SHA "ops-auth-passphrase" AES "ops-priv-passphrase"
 rwuser ops priv
+trapsess -v 3 -u ops -l authPriv -a SHA -A "ops-auth-passphrase" -x AES -X "ops-priv-passphrase" 127.0.0.1:16299
+trapsess -v 3 -u nms -l authPriv -a SHA -A "nms-auth-passphrase" -x AES -X "nms-priv-passphrase" 127.0.0.1:16299
 EOC
 PORT=$(free_port)
 AGENT="udp:127.0.0.1:$PORT"
@@ -26,5 +28,8 @@ out=$(snmpget -v2c -c public -r0 -t2 "$AGENT" ipsecPeerDescription.1 2>&1) && fa
 	|| ok "try-it v2c community gone once ipsecgwd.conf exists"
 out=$(snmpget -v3 -l noAuthNoPriv -u ops -r0 -t2 "$AGENT" ipsecPeerDescription.1 2>&1) && fail "noAuthNoPriv accepted" \
 	|| ok "noAuthNoPriv refused for a priv user"
-grep -q "ops-auth-passphrase" "$T/gw.log" && fail "pass phrase in the log" || ok "pass phrase not in the log"
+grep -q "ipsecgwd.conf:4: SNMPv3 traps to user nms cannot be sent: add \"createUser nms\"" "$T/gw.log" &&
+	ok "a trapsess whose SNMPv3 user was never created is named at start" || fail "no warning for the trapsess of nms"
+grep -q "traps to user ops" "$T/gw.log" && fail "warning for ops, who has a createUser line" || ok "no warning for a trap user that exists"
+grep -q "ops-auth-passphrase\|nms-auth-passphrase" "$T/gw.log" && fail "pass phrase in the log" || ok "pass phrase not in the log"
 finish
