@@ -82,28 +82,36 @@ menu_text_lines(const struct menu_text *t)
 }
 
 /*
- * Where offset off is shown: the screen row (counting wrapped rows) and
- * column.  A full row puts the position after its last character in
+ * The wrapping rule, in one place: moves the position (row r, column c)
+ * past character ch and returns the column ch is drawn in, or -1 for a
+ * newline.  A full row leaves the position after its last character in
  * column AREA_W; the next character wraps.
  */
+static int
+wrap_step(char ch, int *r, int *c)
+{
+	if (ch == '\n') {
+		(*r)++;
+		*c = 0;
+		return -1;
+	}
+	if (*c == AREA_W) {
+		(*r)++;
+		*c = 0;
+	}
+	return (*c)++;
+}
+
+/* Where offset off is shown: the screen row (counting wrapped rows) and
+ * column. */
 static void
 where(const char *b, size_t off, int *row, int *col)
 {
 	int r = 0, c = 0;
 	size_t i;
 
-	for (i = 0; i < off; i++) {
-		if (b[i] == '\n') {
-			r++;
-			c = 0;
-			continue;
-		}
-		if (c == AREA_W) {
-			r++;
-			c = 0;
-		}
-		c++;
-	}
+	for (i = 0; i < off; i++)
+		(void)wrap_step(b[i], &r, &c);
 	*row = r;
 	*col = c;
 }
@@ -131,16 +139,7 @@ offset_at(const char *b, size_t len, int trow, int tcol)
 		}
 		if (i == len)
 			break;
-		if (b[i] == '\n') {
-			r++;
-			c = 0;
-			continue;
-		}
-		if (c == AREA_W) {
-			r++;
-			c = 0;
-		}
-		c++;
+		(void)wrap_step(b[i], &r, &c);
 	}
 	if (have_best)
 		return best;
@@ -151,24 +150,17 @@ offset_at(const char *b, size_t len, int trow, int tcol)
 static void
 draw_text(const char *b, size_t len, int top, int height, int y)
 {
-	int r = 0, c = 0;
+	int r = 0, c = 0, col;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		if (b[i] == '\n') {
-			r++;
-			c = 0;
+		col = wrap_step(b[i], &r, &c);
+		if (col < 0)
 			continue;
-		}
-		if (c == AREA_W) {
-			r++;
-			c = 0;
-		}
 		if (r >= top + height)
 			break;
 		if (r >= top)
-			mvaddch(y + r - top, c, (chtype)(unsigned char)b[i]);
-		c++;
+			mvaddch(y + r - top, col, (chtype)(unsigned char)b[i]);
 	}
 }
 
