@@ -18,6 +18,7 @@
 #include "ike.h"
 #include "isakmp.h"
 #include "test_ike_pki.h"
+#include "test_ike_util.h"
 
 #include <arpa/inet.h>
 #include <event2/event.h>
@@ -185,23 +186,6 @@ make_pki(const struct cfg *c)
 	return p;
 }
 
-/* A port free on both loopback addresses, for IKE and NAT-T alike. */
-static uint16_t
-free_port(void)
-{
-	struct sockaddr_in s = {0};
-	socklen_t sl = sizeof(s);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	assert_true(fd >= 0);
-	s.sin_family = AF_INET;
-	s.sin_addr.s_addr = htonl(INADDR_ANY);
-	assert_int_equal(bind(fd, (struct sockaddr *)&s, sizeof(s)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&s, &sl), 0);
-	close(fd);
-	return ntohs(s.sin_port);
-}
-
 static void
 peer_conf(struct ike_peer_conf *pc, struct ike_traffic *tr, const char *addr,
           uint16_t auth, uint8_t mode, const struct cfg *c, int local_first)
@@ -271,7 +255,7 @@ run(uint16_t auth, uint8_t mode, const struct cfg *ca, const struct cfg *cb,
     struct side *a, struct side *b)
 {
 	struct event_base *base = event_base_new();
-	uint16_t port = free_port(), natt = free_port();
+	uint16_t port = ti_free_port(), natt = ti_free_port();
 	struct ike_peer_conf pa, pb;
 	struct ike_traffic ta, tb;
 	time_t end = time(NULL) + 20;

@@ -18,6 +18,7 @@
 #include "ike_build.h"
 #include "ike_pld.h"
 #include "ike_token.h"
+#include "test_ike_util.h"
 
 #include <arpa/inet.h>
 #include <event2/event.h>
@@ -191,21 +192,6 @@ check(void *arg, const uint8_t *token, size_t len, uint32_t from, int32_t *peer,
 	return -1;
 }
 
-static uint16_t
-free_port(void)
-{
-	struct sockaddr_in a = {0};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
 static void
 peer_conf(struct ike_peer_conf *c)
 {
@@ -230,7 +216,7 @@ start(struct event_base *base, int with_check)
 	struct ike_global_conf g = {0};
 	struct ike_callbacks ca = {.sa_update = on_sa}, cb = ca;
 	struct ike_peer_conf c;
-	uint16_t port = free_port(), natt = free_port();
+	uint16_t port = ti_free_port(), natt = ti_free_port();
 
 	memset(&A, 0, sizeof(A));
 	memset(&B, 0, sizeof(B));
