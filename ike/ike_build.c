@@ -376,12 +376,37 @@ attr_tlv(struct ike_buf *b, uint16_t type, const void *data, size_t len)
 	return 0;
 }
 
+/*
+ * A number attribute's wire form into out (at most 12 octets): TV when tv
+ * is allowed and the value fits 16 bits, else TLV of 4 or 8 octets.
+ */
+static size_t
+attr_number(uint8_t *out, uint16_t type, uint64_t value, int tv)
+{
+	size_t n, i;
+
+	if (tv && value <= UINT16_MAX) {
+		type |= IKE_ATTR_AF;
+		out[0] = (uint8_t)(type >> 8);
+		out[1] = (uint8_t)type;
+		out[2] = (uint8_t)(value >> 8);
+		out[3] = (uint8_t)value;
+		return 4;
+	}
+	n = value > UINT32_MAX ? 8 : 4;
+	out[0] = (uint8_t)(type >> 8);
+	out[1] = (uint8_t)type;
+	out[2] = 0;
+	out[3] = (uint8_t)n;
+	for (i = 0; i < n; i++)
+		out[4 + i] = (uint8_t)(value >> (8 * (n - 1 - i)));
+	return 4 + n;
+}
+
 int
 ike_build_attr(struct ike_buf *b, uint16_t type, uint64_t value)
 {
-	struct ike_wire_attr w;
-	uint8_t be[8];
-	size_t n, i;
+	uint8_t w[12];
 	int cls;
 
 	if (b->err)
@@ -393,15 +418,7 @@ ike_build_attr(struct ike_buf *b, uint16_t type, uint64_t value)
 	if (cls == IKE_ATTR_BASIC && value > UINT16_MAX)
 		return FAIL(b, "%s: basic attribute %u over 16 bits", __func__,
 		            type);
-	if (cls != IKE_ATTR_VAR && value <= UINT16_MAX) {
-		w.type = htons((uint16_t)(type | IKE_ATTR_AF));
-		w.lv = htons((uint16_t)value);
-		return put(b, &w, sizeof(w));
-	}
-	n = value > UINT32_MAX ? 8 : 4;
-	for (i = 0; i < n; i++)
-		be[i] = (uint8_t)(value >> (8 * (n - 1 - i)));
-	return attr_tlv(b, type, be, n);
+	return put(b, w, attr_number(w, type, value, cls != IKE_ATTR_VAR));
 }
 
 int
@@ -550,28 +567,6 @@ ike_build_delete(struct ike_buf *b, uint32_t doi, uint8_t proto,
 	            (size_t)spi_size * nspi, NULL, 0);
 }
 
-/* One data attribute outside a payload: TV, or TLV of four octets. */
-static size_t
-raw_attr(uint8_t *p, uint16_t type, uint32_t v)
-{
-	if (v <= 0xffff) {
-		p[0] = (uint8_t)(0x80 | type >> 8);
-		p[1] = (uint8_t)type;
-		p[2] = (uint8_t)(v >> 8);
-		p[3] = (uint8_t)v;
-		return 4;
-	}
-	p[0] = (uint8_t)(type >> 8);
-	p[1] = (uint8_t)type;
-	p[2] = 0;
-	p[3] = 4;
-	p[4] = (uint8_t)(v >> 24);
-	p[5] = (uint8_t)(v >> 16);
-	p[6] = (uint8_t)(v >> 8);
-	p[7] = (uint8_t)v;
-	return 8;
-}
-
 size_t
 ike_build_life_data(uint8_t *out, int phase1, uint32_t seconds, uint32_t kbytes)
 {
@@ -581,12 +576,12 @@ ike_build_life_data(uint8_t *out, int phase1, uint32_t seconds, uint32_t kbytes)
 	size_t n = 0;
 
 	if (seconds) {
-		n += raw_attr(out + n, lt, IKE_LIFE_SECONDS);
-		n += raw_attr(out + n, ld, seconds);
+		n += attr_number(out + n, lt, IKE_LIFE_SECONDS, 1);
+		n += attr_number(out + n, ld, seconds, 1);
 	}
 	if (kbytes) {
-		n += raw_attr(out + n, lt, IKE_LIFE_KILOBYTES);
-		n += raw_attr(out + n, ld, kbytes);
+		n += attr_number(out + n, lt, IKE_LIFE_KILOBYTES, 1);
+		n += attr_number(out + n, ld, kbytes, 1);
 	}
 	return n;
 }
