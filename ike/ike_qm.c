@@ -488,6 +488,18 @@ pick_p2(struct ike_qm *qm, const struct ike_msg *m, struct p2_pick *out)
 	return life_refused ? -2 : -1;
 }
 
+/* A refusal by matching policy strict, naming both lifetimes. */
+static void
+life_refused(struct ike_qm *qm, const struct p2_pick *pk, const char *what,
+             const char *tail)
+{
+	ike_qm_failed(qm->sa, qm->tr.index,
+	              "%s the peer's lifetime %u s/%u kB is not the %u s/%u kB "
+	              "that matching policy strict requires%s",
+	              what, pk->life_sec, pk->life_kb, qm->tr.p2.life.seconds,
+	              qm->tr.p2.life.kbytes, tail);
+}
+
 /*
  * Matching policy notify (I2): a peer proposing a longer lifetime than
  * ours is accepted, ours is used, and the peer is told with a
@@ -722,12 +734,8 @@ qm_r_recv1(struct ike_ph1 *sa, struct ike_qm *qm, const struct ike_msg *m)
 	}
 	rc = pick_p2(qm, m, &pk);
 	if (rc == -2)
-		ike_qm_failed(sa, tr->index,
-		              "Quick Mode: the peer's lifetime %u s/%u kB is "
-		              "not the %u s/%u kB that matching policy strict "
-		              "requires (NO-PROPOSAL-CHOSEN sent)",
-		              pk.life_sec, pk.life_kb, tr->p2.life.seconds,
-		              tr->p2.life.kbytes);
+		life_refused(qm, &pk,
+		             "Quick Mode:", " (NO-PROPOSAL-CHOSEN sent)");
 	else if (rc < 0)
 		ike_qm_failed(sa, tr->index,
 		              "Quick Mode: none of the peer's phase 2 "
@@ -825,13 +833,7 @@ qm_i_recv2(struct ike_qm *qm, const struct ike_msg *m)
 	    (qm->dh != NULL &&
 	     ike_dh_derive(qm->dh, qm->peer_ke, qm->peer_ke_len) < 0)) {
 		if (rc == -2)
-			ike_qm_failed(
-			    sa, qm->tr.index,
-			    "Quick Mode answer refused: the peer's "
-			    "lifetime %u s/%u kB is not the %u s/%u kB "
-			    "that matching policy strict requires",
-			    pk.life_sec, pk.life_kb, qm->tr.p2.life.seconds,
-			    qm->tr.p2.life.kbytes);
+			life_refused(qm, &pk, "Quick Mode answer refused:", "");
 		else
 			ike_qm_failed(sa, qm->tr.index,
 			              "Quick Mode answer refused (hash, nonce, "
