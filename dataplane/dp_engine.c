@@ -491,13 +491,22 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 static void
 refresh_pmtu(struct dataplane *dp)
 {
-	size_t i;
+	size_t i, j;
 
 	if (dp->conf.no_io)
 		return;
-	for (i = 0; i < dp->nsas; i++)
-		dp->sas[i]->path_mtu =
-		    dp_pmtu_query(dp->sas[i]->conf.remote, dp->conf.fwmark);
+	for (i = 0; i < dp->nsas; i++) {
+		struct dp_slot *s = dp->sas[i];
+
+		/* The SAs to one peer (rekeys, several entries) share it. */
+		s->path_mtu = 0;
+		for (j = 0; j < i && s->path_mtu == 0; j++)
+			if (dp->sas[j]->conf.remote == s->conf.remote)
+				s->path_mtu = dp->sas[j]->path_mtu;
+		if (s->path_mtu == 0)
+			s->path_mtu =
+			    dp_pmtu_query(s->conf.remote, dp->conf.fwmark);
+	}
 }
 
 static void
