@@ -100,7 +100,6 @@ struct ike_ph1 {
 	uint16_t enc, keylen, hash, group, auth;
 	uint32_t life_sec, life_kb;
 	uint32_t prop_life_sec, prop_life_kb; /* as the initiator proposed */
-	int life_told; /* notify policy shortened the peer's lifetime */
 	uint8_t xform_num;
 	struct ike_dh *dh;
 	uint8_t gxi[IKE_DH_MAX], gxr[IKE_DH_MAX];

@@ -233,16 +233,11 @@ take(struct ike_ph1 *sa, const struct p1_attrs *a, uint8_t num)
 	sa->xform_num = num;
 	sa->life_sec = sa->prop_life_sec = a->life_sec;
 	sa->life_kb = sa->prop_life_kb = a->life_kb;
-	sa->life_told = 0;
 	if (l->policy == IKE_LIFE_NOTIFY) {
-		if (l->seconds && (!a->life_sec || a->life_sec > l->seconds)) {
+		if (l->seconds && (!a->life_sec || a->life_sec > l->seconds))
 			sa->life_sec = l->seconds;
-			sa->life_told = 1;
-		}
-		if (l->kbytes && (!a->life_kb || a->life_kb > l->kbytes)) {
+		if (l->kbytes && (!a->life_kb || a->life_kb > l->kbytes))
 			sa->life_kb = l->kbytes;
-			sa->life_told = 1;
-		}
 	}
 }
 
@@ -282,9 +277,10 @@ ike_p1_tell_lifetime(struct ike_ph1 *sa)
 {
 	struct timeval tv = {1, 0};
 
-	if (sa->initiator || !sa->life_told)
+	/* Only policy notify makes ours differ from the proposed one. */
+	if (sa->initiator || (sa->life_sec == sa->prop_life_sec &&
+	                      sa->life_kb == sa->prop_life_kb))
 		return;
-	sa->life_told = 0;
 	if (sa->tell == NULL)
 		sa->tell = evtimer_new(sa->eng->base, on_tell, sa);
 	if (sa->tell != NULL)
@@ -365,11 +361,12 @@ ike_p1_accept_reply(struct ike_ph1 *sa, const uint8_t *body, size_t len,
 	    ike_pld_prop_next(&prop, &x) != IKE_PLD_OK ||
 	    read_xform(&x, &a) < 0)
 		return IKE_N_BAD_PROPOSAL_SYNTAX;
-	why[0] = '\0';
 	fit = acceptable(sa, &a);
-	describe(sa, &a, fit, why, whylen);
-	if (fit != P1_OK)
+	if (fit != P1_OK) {
+		why[0] = '\0';
+		describe(sa, &a, fit, why, whylen);
 		return IKE_N_NO_PROPOSAL_CHOSEN;
+	}
 	take(sa, &a, x.num);
 	return 0;
 }
