@@ -104,3 +104,37 @@ finish() {
 	echo "$PASSES passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
 }
+
+# test_ca: a test CA in $P (openssl ca, so that it can revoke and sign
+# CRLs): $P/ca.cnf, ca.key, ca.pem; ossl runs openssl with its output in
+# $T/openssl.log.
+ossl() { openssl "$@" >>"$T/openssl.log" 2>&1; }
+test_ca() {
+	mkdir -p "$P"
+	cat >"$P/ca.cnf" <<EOF
+[ca]
+default_ca = CA_default
+[CA_default]
+dir = $P
+database = $P/index.txt
+new_certs_dir = $P
+serial = $P/serial
+crlnumber = $P/crlnumber
+default_md = sha256
+default_crl_days = 30
+policy = policy_any
+unique_subject = no
+copy_extensions = copy
+[policy_any]
+commonName = supplied
+[v3_ca]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+EOF
+	: >"$P/index.txt"
+	echo 1000 >"$P/serial"
+	echo 01 >"$P/crlnumber"
+	ossl req -x509 -newkey rsa:2048 -nodes -keyout "$P/ca.key" -out "$P/ca.pem" -days 365 \
+		-subj "/C=DE/O=Test/CN=Test CA" -config "$P/ca.cnf" -extensions v3_ca
+}

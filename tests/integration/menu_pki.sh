@@ -15,34 +15,7 @@ source "$(dirname "$0")/menu_lib.sh"
 
 # The test PKI: a CA (openssl ca for the CRL) and a lone peer certificate.
 P=$T/pki
-mkdir -p "$P"
-cat >"$P/ca.cnf" <<EOF
-[ca]
-default_ca = CA_default
-[CA_default]
-dir = $P
-database = $P/index.txt
-new_certs_dir = $P
-serial = $P/serial
-crlnumber = $P/crlnumber
-default_md = sha256
-default_crl_days = 30
-policy = policy_any
-unique_subject = no
-copy_extensions = copy
-[policy_any]
-commonName = supplied
-[v3_ca]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-EOF
-: >"$P/index.txt"
-echo 1000 >"$P/serial"
-echo 01 >"$P/crlnumber"
-ossl() { openssl "$@" >>"$T/openssl.log" 2>&1; }
-ossl req -x509 -newkey rsa:2048 -nodes -keyout "$P/ca.key" -out "$P/ca.pem" -days 365 \
-	-subj "/C=DE/O=Test/CN=Test CA" -config "$P/ca.cnf" -extensions v3_ca
+test_ca
 ossl req -x509 -newkey rsa:2048 -nodes -keyout "$P/lone.key" -out "$P/lone.pem" -days 30 \
 	-subj "/CN=lone.example.net"
 # sign REQ OUT: the CA signs a PKCS#10 request the gateway made.

@@ -41,33 +41,7 @@ wait_for() {
 }
 
 # The test PKI: a CA (with openssl ca for revocations), certificates.
-cat >"$P/ca.cnf" <<EOF
-[ca]
-default_ca = CA_default
-[CA_default]
-dir = $P
-database = $P/index.txt
-new_certs_dir = $P
-serial = $P/serial
-crlnumber = $P/crlnumber
-default_md = sha256
-default_crl_days = 30
-policy = policy_any
-unique_subject = no
-copy_extensions = copy
-[policy_any]
-commonName = supplied
-[v3_ca]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-EOF
-: >"$P/index.txt"
-echo 1000 >"$P/serial"
-echo 01 >"$P/crlnumber"
-ossl() { openssl "$@" >>"$T/openssl.log" 2>&1; }
-ossl req -x509 -newkey rsa:2048 -nodes -keyout "$P/ca.key" -out "$P/ca.pem" -days 365 \
-	-subj "/C=DE/O=Test/CN=Test CA" -config "$P/ca.cnf" -extensions v3_ca
+test_ca
 # issue NAME DAYS [openssl ca args]: a certificate for CN=NAME from the CA.
 issue() {
 	local name=$1 days=$2
