@@ -14,29 +14,20 @@
 #
 #   LAN 10.96.1.1 (lo) A 10.97.0.1 ---- 10.97.0.2 B (lo) LAN 10.96.2.1
 #        ISDN 5678  \________ isdnsim ________/  ISDN 1234
-set -euo pipefail
-: "${IPSECGWD:?}" "${IPSECGW_TOP:?}" "${IPSECGW_IETF_MIBS:?}"
 ISDNSIM=${ISDNSIM:-${IPSECGW_BUILD:-}/isdn/isdnsim}
 ISDN_DIAL=${ISDN_DIAL:-${IPSECGW_BUILD:-}/isdn/isdn_dial}
-source "$IPSECGW_TOP/tests/interop/netns.sh"
+source "$IPSECGW_TOP/tests/interop/lib.sh"
 [ -x "$ISDNSIM" ] && [ -x "$ISDN_DIAL" ] || { echo "isdnsim not built: skipped"; exit 77; }
-T=$(mktemp -d /tmp/ipsecgw-callback.XXXXXX)
+igw_init callback
 SOCK=$T/isdn.sock
-PASSES=0
-FAILS=0
 declare -A PID
 SIM=""
 TIMES=()
-cleanup() {
+igw_on_exit() {
 	local p
 	for p in "${PID[@]}" $SIM; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
-	ns_cleanup
-	if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T"; fi
 }
-trap cleanup EXIT
-ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
 expect_eq() { if [ "$1" == "$2" ]; then ok "$3"; else fail "$3 (wanted '$1', got '$2')"; fi; }
 
 ns_add a
@@ -46,11 +37,7 @@ ns_lan a 10.96.1.1/32
 ns_lan b 10.96.2.1/32
 ip -n "$(ns_name a)" route add 10.96.2.0/24 via 10.97.0.2
 ip -n "$(ns_name b)" route add 10.96.1.0/24 via 10.97.0.1
-export MIBDIRS="$IPSECGW_TOP/mibs:$IPSECGW_IETF_MIBS" MIBS=IPSECGW-MIB SNMPCONFPATH="$T/client"
-AGENT=udp:127.0.0.1:1161
-sset() { local n=$1; shift; ns_exec "$n" snmpset -v2c -c private -r1 -t3 "$AGENT" "$@" >/dev/null; }
 get() { local n=$1; shift; ns_exec "$n" snmpget -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@" | tr -d '"'; }
-walk() { local n=$1; shift; ns_exec "$n" snmpwalk -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@" 2>/dev/null | grep -v '^No more\|^No Such' || true; }
 ctl() { "$ISDN_DIAL" --socket "$SOCK" --ctl "$*"; }
 # ctl_num NUMBER KEY: one of isdnsim's per-number counters.
 ctl_num() { ctl "number $1" | tr ' ' '\n' | sed -n "/^$2\$/{n;p}"; }
@@ -88,19 +75,14 @@ start_gw b
 # A: B is peer 1, no address, callback active; B: A is peer 1, passive.
 sset a ipsecGlobIsdnOwnNumber.0 s 5678 ipsecGlobCallbackTokenLifetime.0 i 10
 sset b ipsecGlobIsdnOwnNumber.0 s 1234 ipsecGlobCallbackTokenLifetime.0 i 10
-sset a ipsecPeerRowStatus.1 i createAndGo ipsecPeerPreSharedKey.1 s callback-test-key \
+# Neither knows the other's address: the callback brings it.
+igw_tunnel a "" 10.96.1.0 10.96.2.0 ipsecPeerPreSharedKey.1 s callback-test-key \
 	ipsecPeerCallbackMode.1 i active ipsecPeerIsdnOutgoingNumber.1 s 01234 \
 	ipsecPeerIsdnIncomingNumber.1 s 1234 ipsecPeerTransferOwnIp.1 i true \
 	ipsecPeerTransferMode.1 i autodetectDorB
-sset b ipsecPeerRowStatus.1 i createAndGo ipsecPeerPreSharedKey.1 s callback-test-key \
+igw_tunnel b "" 10.96.2.0 10.96.1.0 ipsecPeerPreSharedKey.1 s callback-test-key \
 	ipsecPeerCallbackMode.1 i passive ipsecPeerIsdnIncomingNumber.1 s 5678 \
 	ipsecPeerIsdnOutgoingNumber.1 s 05678 ipsecPeerTransferOwnIp.1 i true
-sset a ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
-	ipsecTrLocalAddress.10 a 10.96.1.0 ipsecTrLocalMaskLen.10 i 24 \
-	ipsecTrRemoteAddress.10 a 10.96.2.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
-sset b ipsecTrRowStatus.10 i createAndGo ipsecTrList.10 i peer ipsecTrPeer.10 i 1 \
-	ipsecTrLocalAddress.10 a 10.96.2.0 ipsecTrLocalMaskLen.10 i 24 \
-	ipsecTrRemoteAddress.10 a 10.96.1.0 ipsecTrRemoteMaskLen.10 i 24 ipsecTrAction.10 i protect
 # The incoming-call answering table gives each own number to IPSec.
 sset a ipsecIsdnDspRowStatus.1 i createAndGo ipsecIsdnDspLocalNumber.1 s 5678
 sset b ipsecIsdnDspRowStatus.1 i createAndGo ipsecIsdnDspLocalNumber.1 s 1234

@@ -5,24 +5,15 @@
 # charon gets its own.  Main Mode and Aggressive Mode, ipsecgwd as
 # initiator and as responder, each with a Quick Mode; then charon with the
 # revoked certificate is refused with a clear ipsecPeerLastError.
-set -euo pipefail
-: "${IPSECGWD:?}" "${IPSECGW_TOP:?}" "${IPSECGW_IETF_MIBS:?}"
-source "$IPSECGW_TOP/tests/interop/netns.sh"
+source "$IPSECGW_TOP/tests/interop/lib.sh"
 source "$IPSECGW_TOP/tests/interop/charon.sh"
 command -v pki >/dev/null || { echo "strongSwan pki missing (scripts/deps installs strongswan-pki): skipped"; exit 77; }
-T=$(mktemp -d /tmp/ipsecgw-cert.XXXXXX)
-PASSES=0
-FAILS=0
+igw_init cert
 GW_PID=""
-cleanup() {
+igw_on_exit() {
 	[ -n "$GW_PID" ] && kill -9 "$GW_PID" 2>/dev/null
 	charon_stop C
-	ns_cleanup
-	if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T"; fi
 }
-trap cleanup EXIT
-ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
 
 # The test PKI, made with strongSwan's pki: a CA, ipsecgwd's certificate
 # (first alternative name gw.test: its default IKE ID), charon's, a third
@@ -53,8 +44,6 @@ ns_link gw 10.99.0.1/24 ch 10.99.0.2/24 >/dev/null
 ns_lan gw 10.98.1.1/32
 ns_lan ch 10.98.2.1/32
 
-export MIBDIRS="$IPSECGW_TOP/mibs:$IPSECGW_IETF_MIBS" MIBS=IPSECGW-MIB SNMPCONFPATH="$T/client"
-AGENT=udp:127.0.0.1:1161
 snmp() { ns_exec gw "$@"; }
 sset() { snmp snmpset -v2c -c private -r1 -t5 "$AGENT" "$@" >/dev/null; }
 get() { snmp snmpget -v2c -c public -r1 -t3 -Oqv "$AGENT" "$@"; }
@@ -241,5 +230,4 @@ sw C --list-sas 2>/dev/null | grep -q INSTALLED && fail "a CHILD_SA with the rev
 
 # 5. The private key never reaches the log.
 grep -q "PRIVATE KEY" "$T/gw.log" && fail "a private key is in the log" || ok "no private key in the log"
-echo "$PASSES passed, $FAILS failed"
-[ "$FAILS" -eq 0 ]
+igw_finish

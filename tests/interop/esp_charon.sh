@@ -7,22 +7,11 @@
 # AES-GCM-16, the first packet triggering the negotiation (acquire); the
 # SA and global counters checked against what was sent; tshark decodes the
 # captured packets as ESP and, given charon's keys, decrypts them.
-set -euo pipefail
-: "${IPSECGWD:?}" "${IPSECGW_TOP:?}" "${IPSECGW_IETF_MIBS:?}"
-source "$IPSECGW_TOP/tests/interop/netns.sh"
+source "$IPSECGW_TOP/tests/interop/lib.sh"
 source "$IPSECGW_TOP/tests/interop/charon.sh"
 command -v iperf3 >/dev/null || { echo "iperf3 missing: skipped"; exit 77; }
-T=$(mktemp -d /tmp/ipsecgw-esp.XXXXXX)
-PASSES=0
-FAILS=0
-cleanup() {
-	charon_stop C
-	ns_cleanup
-	if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T"; fi
-}
-trap cleanup EXIT
-ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
+igw_init esp
+igw_on_exit() { charon_stop C; }
 
 ns_add a
 ns_add gw
@@ -35,8 +24,6 @@ ip -n "$(ns_name a)" route add default via 10.98.1.1
 ip -n "$(ns_name b)" route add default via 10.98.2.1
 for n in gw ch; do ns_exec $n sysctl -qw net.ipv4.ip_forward=1; done
 
-export MIBDIRS="$IPSECGW_TOP/mibs:$IPSECGW_IETF_MIBS" MIBS=IPSECGW-MIB SNMPCONFPATH="$T/client"
-AGENT=udp:127.0.0.1:1161
 snmp() { ns_exec gw "$@"; }
 sset() { snmp snmpset -v2c -c private -r1 -t3 "$AGENT" "$@" >/dev/null; }
 get() { snmp snmpget -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@"; }

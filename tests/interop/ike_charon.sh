@@ -4,23 +4,14 @@
 # pre-shared keys, ipsecgwd as initiator (admin status dialup) and as
 # responder (swanctl --initiate), several phase 1 / phase 2 proposals
 # offered, PFS; a wrong pre-shared key fails with a clear reason.
-set -euo pipefail
-: "${IPSECGWD:?}" "${IPSECGW_TOP:?}" "${IPSECGW_IETF_MIBS:?}"
-source "$IPSECGW_TOP/tests/interop/netns.sh"
+source "$IPSECGW_TOP/tests/interop/lib.sh"
 source "$IPSECGW_TOP/tests/interop/charon.sh"
-T=$(mktemp -d /tmp/ipsecgw-ike.XXXXXX)
-PASSES=0
-FAILS=0
+igw_init ike
 GW_PID=""
-cleanup() {
+igw_on_exit() {
 	[ -n "$GW_PID" ] && kill -9 "$GW_PID" 2>/dev/null
 	charon_stop C
-	ns_cleanup
-	if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T"; fi
 }
-trap cleanup EXIT
-ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
 
 ns_add gw
 ns_add ch
@@ -28,8 +19,6 @@ ns_link gw 10.99.0.1/24 ch 10.99.0.2/24 >/dev/null
 ns_lan gw 10.98.1.1/32
 ns_lan ch 10.98.2.1/32
 
-export MIBDIRS="$IPSECGW_TOP/mibs:$IPSECGW_IETF_MIBS" MIBS=IPSECGW-MIB SNMPCONFPATH="$T/client"
-AGENT=udp:127.0.0.1:1161
 snmp() { ns_exec gw "$@"; }
 sset() { snmp snmpset -v2c -c private -r1 -t3 "$AGENT" "$@" >/dev/null; }
 get() { snmp snmpget -v2c -c public -r1 -t3 -Oqv "$AGENT" "$@"; }
@@ -438,5 +427,4 @@ if [ -f "$T/traps-v3.log" ]; then
 	grep -q "pre-shared keys differ" "$T/traps-v3.log" && ok "the SNMPv3 failure notification carries the reason" || fail "no reason in the SNMPv3 notification"
 fi
 grep -q "interop-psk\|not-the-right-key" "$T/gw.log" && fail "a key is in the log" || ok "no key in the log"
-echo "$PASSES passed, $FAILS failed"
-[ "$FAILS" -eq 0 ]
+igw_finish

@@ -1,6 +1,7 @@
-# Shared by the interop tests between two ipsecgwd: the temp directory,
-# ok/fail counting, cleanup of the namespaces (and whatever else the test
-# adds to CLEANUP), and SNMP helpers that run inside a namespace.
+# Shared by the interop tests: the temp directory, ok/fail counting,
+# cleanup of the namespaces (after the test's own igw_on_exit, if it
+# defines one, e.g. to stop charon), and SNMP helpers that run inside a
+# namespace.
 #   source "$IPSECGW_TOP/tests/interop/lib.sh"; igw_init NAME
 set -euo pipefail
 : "${IPSECGWD:?}" "${IPSECGW_TOP:?}" "${IPSECGW_IETF_MIBS:?}"
@@ -11,6 +12,7 @@ ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
 fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
 
 igw_cleanup() {
+	if declare -F igw_on_exit >/dev/null; then igw_on_exit || true; fi
 	ns_cleanup
 	if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T"; fi
 }

@@ -9,24 +9,11 @@
 #
 # Traffic crosses the tunnel both ways; ikeSaNat shows which side is
 # behind the NAT; the side behind the NAT sends keepalives on UDP 4500.
-set -euo pipefail
-: "${IPSECGWD:?}" "${IPSECGW_TOP:?}" "${IPSECGW_IETF_MIBS:?}"
-source "$IPSECGW_TOP/tests/interop/netns.sh"
+source "$IPSECGW_TOP/tests/interop/lib.sh"
 source "$IPSECGW_TOP/tests/interop/charon.sh"
 command -v iptables >/dev/null || { echo "iptables missing: skipped"; exit 77; }
-T=$(mktemp -d /tmp/ipsecgw-natt.XXXXXX)
-PASSES=0
-FAILS=0
-cleanup() {
-	charon_stop C
-	ns_cleanup
-	if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T"; fi
-}
-trap cleanup EXIT
-ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
-export MIBDIRS="$IPSECGW_TOP/mibs:$IPSECGW_IETF_MIBS" MIBS=IPSECGW-MIB SNMPCONFPATH="$T/client"
-AGENT=udp:127.0.0.1:1161
+igw_init natt
+igw_on_exit() { charon_stop C; }
 sset() { ns_exec gw snmpset -v2c -c private -r1 -t3 "$AGENT" "$@" >/dev/null; }
 get() { ns_exec gw snmpget -v2c -c public -r1 -t3 -OqvU "$AGENT" "$@"; }
 
