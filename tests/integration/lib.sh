@@ -138,3 +138,14 @@ EOF
 	ossl req -x509 -newkey rsa:2048 -nodes -keyout "$P/ca.key" -out "$P/ca.pem" -days 365 \
 		-subj "/C=DE/O=Test/CN=Test CA" -config "$P/ca.cnf" -extensions v3_ca
 }
+
+# start_tftpd: our own TFTP server ($TFTPD) on a free loopback port
+# ($TPORT), serving and accepting files in $TD.
+start_tftpd() {
+	TD=$T/tftp
+	mkdir -p "$TD"
+	chmod 777 "$TD"
+	TPORT=$(free_port)
+	"$TFTPD" -L -a "127.0.0.1:$TPORT" -s -c -u root -p "$TD" >>"$T/tftpd.log" 2>&1 &
+	PIDS+=($!)
+}

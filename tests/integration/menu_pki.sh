@@ -29,12 +29,7 @@ pkcs10() {
 		python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read().replace("\"", "")))' >"$2"
 }
 if [ -n "$TFTPD" ]; then
-	TD=$T/tftp
-	mkdir -p "$TD"
-	chmod 777 "$TD"
-	TPORT=$(free_port)
-	"$TFTPD" -L -a "127.0.0.1:$TPORT" -s -c -u root -p "$TD" >>"$T/tftpd.log" 2>&1 &
-	PIDS+=($!)
+	start_tftpd
 fi
 
 start_menu

@@ -15,12 +15,7 @@ S=$T/state
 start_gw "$S" --log-level debug
 
 # Our own TFTP server on a free loopback port, with its own directory.
-TD=$T/tftp
-mkdir -p "$TD"
-chmod 777 "$TD"
-TPORT=$(free_port)
-"$TFTPD" -L -a "127.0.0.1:$TPORT" -s -c -u root -p "$TD" >>"$T/tftpd.log" 2>&1 &
-PIDS+=($!)
+start_tftpd
 
 # getbytes OID FILE: an OCTET STRING value, byte for byte.
 getbytes() {
